@@ -1,0 +1,32 @@
+import { validateEnvironment } from './environment';
+
+describe('validateEnvironment', () => {
+  it('fills in defaults when nothing is set', () => {
+    const environment = validateEnvironment({});
+    expect(environment.PORT).toBe(3000);
+    expect(environment.MIGRATE_ON_START).toBe(true);
+    expect(environment.SHELL_JOBS_ENABLED).toBe(false);
+    expect(environment.DATABASE_URL).toBeUndefined();
+  });
+
+  it('converts strings to numbers and booleans', () => {
+    const environment = validateEnvironment({ PORT: '8080', MIGRATE_ON_START: 'false', SHELL_JOBS_ENABLED: 'true' });
+    expect(environment).toMatchObject({ PORT: 8080, MIGRATE_ON_START: false, SHELL_JOBS_ENABLED: true });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(validateEnvironment({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('names every bad variable and its problem', () => {
+    expect(() =>
+      validateEnvironment({ PORT: 'eighty', MIGRATE_ON_START: 'maybe', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' }),
+    ).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(/PORT="eighty": must be an integer number.*\n\s*DATABASE_URL="mysql:\/\/x": must be a postgresql:\/\/ connection URL/s),
+      }),
+    );
+    expect(() => validateEnvironment({ MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START="maybe": must be a boolean value/);
+    expect(() => validateEnvironment({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL="loud"/);
+  });
+});

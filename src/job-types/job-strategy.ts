@@ -1,0 +1,23 @@
+import type { Logger } from '@nestjs/common';
+
+/** What a strategy gets to execute one run. */
+export interface JobExecutionContext<Params> {
+  job: { id: number; name: string; type: string };
+  run: { id: number; attempt: number; scheduledFor: Date };
+  params: Params;
+  /** Aborted when the run times out or the instance shuts down; strategies must honour it. */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+/**
+ * One job type. `paramsClass` is a class-validator DTO describing the type's `params`: they are
+ * validated when a job is created or changed, so a run never fails for a reason known earlier.
+ * `execute` resolves with the run's output or throws to fail the run.
+ */
+export interface JobStrategy<Params extends object = object> {
+  readonly paramsClass: new () => Params;
+  /** Checks that depend on configuration rather than on the params' shape (e.g. a disabled type). */
+  availabilityProblem?(): string | undefined;
+  execute(context: JobExecutionContext<Params>): Promise<unknown>;
+}

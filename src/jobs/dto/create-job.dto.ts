@@ -1,0 +1,104 @@
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { IsCronExpression, IsTimeZone } from '../../validation/schedule.validators';
+
+export const OVERLAP_POLICIES = ['allow', 'forbid'] as const;
+export const MISFIRE_POLICIES = ['run_once', 'skip'] as const;
+
+export class CreateJobDto {
+  /**
+   * Unique name of the job.
+   * @example "Daily Email Notification"
+   */
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  /** @example "Send daily newsletter to users" */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  /**
+   * Cron expression with 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first).
+   * @example "0 9 * * *"
+   */
+  @IsString()
+  @IsCronExpression()
+  schedule: string;
+
+  /**
+   * IANA time zone in which the schedule is read.
+   * @example "Europe/Paris"
+   */
+  @IsOptional()
+  @IsString()
+  @IsTimeZone()
+  timezone?: string;
+
+  /**
+   * Job type, i.e. the strategy that runs it: "log", "http" or "shell".
+   * @example "log"
+   */
+  @IsOptional()
+  @IsString()
+  type?: string;
+
+  /**
+   * Parameters of the type, validated by it. http: { url, method, headers, body, expectedStatus };
+   * log: { message, level }; shell: { command, args, cwd, env }.
+   * @example { "message": "hello" }
+   */
+  @IsOptional()
+  @IsObject()
+  params?: Record<string, unknown>;
+
+  /** Inactive jobs keep their definition but are not scheduled. */
+  @IsOptional()
+  @IsBoolean()
+  isActive?: boolean;
+
+  /** "forbid" records a skipped run instead of starting one while the previous run is still going. */
+  @IsOptional()
+  @IsIn(OVERLAP_POLICIES)
+  overlapPolicy?: (typeof OVERLAP_POLICIES)[number];
+
+  /** What to do with occurrences missed by more than the misfire threshold: one catch-up run, or none. */
+  @IsOptional()
+  @IsIn(MISFIRE_POLICIES)
+  misfirePolicy?: (typeof MISFIRE_POLICIES)[number];
+
+  /** Attempts per occurrence, the first included. @example 3 */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  maxAttempts?: number;
+
+  /** Delay before the first retry; doubled for each further one. @example 1000 */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  retryBackoffMs?: number;
+
+  /** A run still going after this long is aborted and ends timed_out. @example 60000 */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86_400_000)
+  timeoutMs?: number;
+}

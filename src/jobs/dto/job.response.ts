@@ -1,0 +1,70 @@
+import type { Job } from '../../generated/prisma/client';
+import { MISFIRE_POLICIES, OVERLAP_POLICIES } from './create-job.dto';
+import { RUN_STATUSES, type RunStatusName } from '../../runs/run-status';
+
+export class JobResponse {
+  /** @example 1 */
+  id: number;
+  /** @example "Daily Email Notification" */
+  name: string;
+  /** @example "Send daily newsletter to users" */
+  description: string | null;
+  /** @example "0 9 * * *" */
+  schedule: string;
+  /** @example "UTC" */
+  timezone: string;
+  /** @example "log" */
+  type: string;
+  /** @example {} */
+  params: Record<string, unknown>;
+  isActive: boolean;
+  overlapPolicy: (typeof OVERLAP_POLICIES)[number];
+  misfirePolicy: (typeof MISFIRE_POLICIES)[number];
+  /** @example 1 */
+  maxAttempts: number;
+  /** @example 1000 */
+  retryBackoffMs: number;
+  /** @example 60000 */
+  timeoutMs: number;
+  /** Start of the latest run (ISO-8601 UTC). */
+  lastRun: Date | null;
+  /** Outcome of the latest run. */
+  lastStatus: (typeof RUN_STATUSES)[number] | null;
+  /** When the job is next due (ISO-8601 UTC); null when inactive. @example "2026-11-24T09:00:00.000Z" */
+  nextRun: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+
+  static from(job: Job): JobResponse {
+    return {
+      id: job.id,
+      name: job.name,
+      description: job.description,
+      schedule: job.schedule,
+      timezone: job.timezone,
+      type: job.type,
+      params: job.params as Record<string, unknown>,
+      isActive: job.isActive,
+      overlapPolicy: job.overlapPolicy,
+      misfirePolicy: job.misfirePolicy,
+      maxAttempts: job.maxAttempts,
+      retryBackoffMs: job.retryBackoffMs,
+      timeoutMs: job.timeoutMs,
+      lastRun: job.lastRun,
+      lastStatus: job.lastStatus as RunStatusName | null,
+      nextRun: job.nextRun,
+      createdAt: job.createdAt,
+      updatedAt: job.updatedAt,
+    };
+  }
+}
+
+export class JobPageResponse {
+  data: JobResponse[];
+  /** Jobs matching the filters, over all pages. @example 1 */
+  total: number;
+  /** @example 20 */
+  limit: number;
+  /** @example 0 */
+  offset: number;
+}

@@ -1,0 +1,59 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ListRunsQuery } from '../runs/dto/list-runs.query';
+import type { RunPageResponse } from '../runs/dto/run.response';
+import { IdPipe } from '../validation/id.pipe';
+import { CreateJobDto } from './dto/create-job.dto';
+import type { JobPageResponse, JobResponse } from './dto/job.response';
+import { ListJobsQuery } from './dto/list-jobs.query';
+import { NextRunsQuery } from './dto/next-runs.query';
+import { UpdateJobDto } from './dto/update-job.dto';
+import { JobsService } from './jobs.service';
+
+@ApiTags('jobs')
+@Controller('jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  /** Creates a job; its nextRun is computed from the schedule and time zone. */
+  @Post()
+  create(@Body() dto: CreateJobDto): Promise<JobResponse> {
+    return this.jobs.create(dto);
+  }
+
+  /** Lists jobs by id, one page at a time, optionally filtered. */
+  @Get()
+  list(@Query() query: ListJobsQuery): Promise<JobPageResponse> {
+    return this.jobs.list(query);
+  }
+
+  @Get(':id')
+  get(@Param('id', IdPipe) id: number): Promise<JobResponse> {
+    return this.jobs.get(id);
+  }
+
+  /** Changes any subset of fields; a new schedule, time zone or isActive recomputes nextRun. */
+  @Patch(':id')
+  update(@Param('id', IdPipe) id: number, @Body() dto: UpdateJobDto): Promise<JobResponse> {
+    return this.jobs.update(id, dto);
+  }
+
+  /** Deletes the job and its run history. */
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Param('id', IdPipe) id: number): Promise<void> {
+    return this.jobs.remove(id);
+  }
+
+  /** The job's run history, newest first. */
+  @Get(':id/runs')
+  runs(@Param('id', IdPipe) id: number, @Query() query: ListRunsQuery): Promise<RunPageResponse> {
+    return this.jobs.listRuns(id, query);
+  }
+
+  /** The job's next occurrences as ISO-8601 UTC instants. */
+  @Get(':id/next-runs')
+  nextRuns(@Param('id', IdPipe) id: number, @Query() query: NextRunsQuery): Promise<Date[]> {
+    return this.jobs.nextRuns(id, query.count);
+  }
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { isRecordNotFound } from '../database/prisma-errors';
+import { PrismaService } from '../database/prisma.service';
+import type { Job, Prisma } from '../generated/prisma/client';
+import type { ListJobsQuery } from './dto/list-jobs.query';
+
+/** Every Prisma query on the jobs table. */
+@Injectable()
+export class JobsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(data: Prisma.JobCreateInput): Promise<Job> {
+    return this.prisma.job.create({ data });
+  }
+
+  findById(id: number): Promise<Job | null> {
+    return this.prisma.job.findUnique({ where: { id } });
+  }
+
+  async list(query: ListJobsQuery): Promise<{ jobs: Job[]; total: number }> {
+    const where: Prisma.JobWhereInput = {
+      isActive: query.isActive,
+      type: query.type,
+      ...(query.search
+        ? {
+            OR: [
+              { name: { contains: query.search, mode: 'insensitive' } },
+              { description: { contains: query.search, mode: 'insensitive' } },
+            ],
+          }
+        : {}),
+    };
+    const [jobs, total] = await this.prisma.$transaction([
+      this.prisma.job.findMany({ where, orderBy: { id: 'asc' }, take: query.limit, skip: query.offset }),
+      this.prisma.job.count({ where }),
+    ]);
+    return { jobs, total };
+  }
+
+  /** Null when the job does not exist. */
+  async update(id: number, data: Prisma.JobUpdateInput): Promise<Job | null> {
+    try {
+      return await this.prisma.job.update({ where: { id }, data });
+    } catch (error) {
+      if (isRecordNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Deletes the job and, through the foreign key, its runs. False when it did not exist. */
+  async delete(id: number): Promise<boolean> {
+    const { count } = await this.prisma.job.deleteMany({ where: { id } });
+    return count > 0;
+  }
+}

@@ -1,0 +1,124 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Clock } from '../clock/clock';
+import { isUniqueViolation } from '../database/prisma-errors';
+import type { Job, Prisma } from '../generated/prisma/client';
+import { JobTypeRegistry } from '../job-types/job-type.registry';
+import type { ListRunsQuery } from '../runs/dto/list-runs.query';
+import { RunPageResponse, RunResponse } from '../runs/dto/run.response';
+import { RunsRepository } from '../runs/runs.repository';
+import { canonicalTimezone, nextOccurrence, nextOccurrences } from '../schedules/cron-schedule';
+import { badRequest } from '../validation/field-problems';
+import type { CreateJobDto } from './dto/create-job.dto';
+import { JobPageResponse, JobResponse } from './dto/job.response';
+import type { ListJobsQuery } from './dto/list-jobs.query';
+import type { UpdateJobDto } from './dto/update-job.dto';
+import { JobsRepository } from './jobs.repository';
+
+const DEFAULT_TYPE = 'log';
+const DEFAULT_TIMEZONE = 'UTC';
+
+/** Normalises whitespace so equal schedules are stored alike. */
+const normaliseSchedule = (schedule: string) => schedule.trim().split(/\s+/).join(' ');
+
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly runs: RunsRepository,
+    private readonly types: JobTypeRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(dto: CreateJobDto): Promise<JobResponse> {
+    const type = dto.type ?? DEFAULT_TYPE;
+    const schedule = normaliseSchedule(dto.schedule);
+    const timezone = canonicalTimezone(dto.timezone ?? DEFAULT_TIMEZONE) as string;
+    const isActive = dto.isActive ?? true;
+    const job = await this.saving(dto.name, () =>
+      this.jobs.create({
+        ...dto,
+        schedule,
+        timezone,
+        type,
+        params: this.checkedParams(type, dto.params ?? {}),
+        isActive,
+        nextRun: this.nextRunOf(schedule, timezone, isActive),
+      }),
+    );
+    return JobResponse.from(job);
+  }
+
+  async list(query: ListJobsQuery): Promise<JobPageResponse> {
+    const { jobs, total } = await this.jobs.list(query);
+    return { data: jobs.map(JobResponse.from), total, limit: query.limit, offset: query.offset };
+  }
+
+  async get(id: number): Promise<JobResponse> {
+    return JobResponse.from(await this.require(id));
+  }
+
+  async update(id: number, dto: UpdateJobDto): Promise<JobResponse> {
+    const current = await this.require(id);
+    const { params, ...fields } = dto;
+    const data: Prisma.JobUpdateInput = { ...fields };
+    if (dto.schedule !== undefined) data.schedule = normaliseSchedule(dto.schedule);
+    if (dto.timezone !== undefined) data.timezone = canonicalTimezone(dto.timezone);
+    if (dto.type !== undefined || params !== undefined) {
+      data.params = this.checkedParams(dto.type ?? current.type, params ?? current.params);
+    }
+    if (dto.schedule !== undefined || dto.timezone !== undefined || dto.isActive !== undefined) {
+      data.nextRun = this.nextRunOf(
+        (data.schedule as string | undefined) ?? current.schedule,
+        (data.timezone as string | undefined) ?? current.timezone,
+        dto.isActive ?? current.isActive,
+      );
+    }
+    const job = await this.saving(dto.name ?? current.name, () => this.jobs.update(id, data));
+    if (!job) throw notFound(id);
+    return JobResponse.from(job);
+  }
+
+  async remove(id: number): Promise<void> {
+    if (!(await this.jobs.delete(id))) throw notFound(id);
+  }
+
+  async nextRuns(id: number, count: number): Promise<Date[]> {
+    const job = await this.require(id);
+    return nextOccurrences(job.schedule, job.timezone, this.clock.now(), count);
+  }
+
+  async listRuns(id: number, query: ListRunsQuery): Promise<RunPageResponse> {
+    await this.require(id);
+    const { runs, total } = await this.runs.listForJob(id, query);
+    return { data: runs.map(RunResponse.from), total, limit: query.limit, offset: query.offset };
+  }
+
+  private async require(id: number): Promise<Job> {
+    const job = await this.jobs.findById(id);
+    if (!job) throw notFound(id);
+    return job;
+  }
+
+  private checkedParams(type: string, params: unknown): Prisma.InputJsonObject {
+    const check = this.types.checkParams(type, params);
+    if (!check.ok) throw badRequest(check.problems);
+    return check.params as Prisma.InputJsonObject;
+  }
+
+  private nextRunOf(schedule: string, timezone: string, isActive: boolean): Date | null {
+    return isActive ? nextOccurrence(schedule, timezone, this.clock.now()) : null;
+  }
+
+  private async saving<T>(name: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictException(`name: a job named "${name}" already exists`);
+      throw error;
+    }
+  }
+}
+
+function notFound(id: number): NotFoundException {
+  return new NotFoundException(`job ${id} does not exist`);
+}

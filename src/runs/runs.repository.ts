@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { JobRun, Prisma } from '../generated/prisma/client';
+import type { ListRunsQuery } from './dto/list-runs.query';
+
+/** Prisma queries on the run history. The scheduler's hot-path SQL lives in the scheduler. */
+@Injectable()
+export class RunsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async listForJob(jobId: number, query: ListRunsQuery): Promise<{ runs: JobRun[]; total: number }> {
+    const where: Prisma.JobRunWhereInput = { jobId, status: query.status };
+    const [runs, total] = await this.prisma.$transaction([
+      this.prisma.jobRun.findMany({ where, orderBy: { id: 'desc' }, take: query.limit, skip: query.offset }),
+      this.prisma.jobRun.count({ where }),
+    ]);
+    return { runs, total };
+  }
+}

@@ -1,0 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsCronExpression, IsTimeZone } from '../../validation/schedule.validators';
+
+export class PreviewScheduleQuery {
+  /** Cron expression, 5 or 6 fields. @example "0 9 * * 1-5" */
+  @IsString()
+  @IsCronExpression()
+  schedule: string;
+
+  /** IANA time zone. @example "America/New_York" */
+  @ApiProperty({ required: false })
+  @IsOptional()
+  @IsString()
+  @IsTimeZone()
+  timezone: string = 'UTC';
+
+  /** How many occurrences, 1-100. */
+  @ApiProperty({ required: false })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  count: number = 5;
+
+  /** Occurrences strictly after this ISO-8601 instant; now when omitted. @example "2026-03-07T00:00:00Z" */
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'must be an ISO-8601 date-time such as 2026-03-07T00:00:00Z' })
+  from?: Date;
+}

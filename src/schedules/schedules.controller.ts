@@ -1,0 +1,18 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Clock } from '../clock/clock';
+import { canonicalTimezone, nextOccurrences } from './cron-schedule';
+import { PreviewScheduleQuery } from './dto/preview-schedule.query';
+
+@ApiTags('schedules')
+@Controller('schedules')
+export class SchedulesController {
+  constructor(private readonly clock: Clock) {}
+
+  /** The next occurrences of an expression that is not (yet) a job, as ISO-8601 UTC instants. */
+  @Get('preview')
+  preview(@Query() query: PreviewScheduleQuery): Date[] {
+    const timezone = canonicalTimezone(query.timezone) as string;
+    return nextOccurrences(query.schedule, timezone, query.from ?? this.clock.now(), query.count);
+  }
+}

@@ -1,0 +1,31 @@
+import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { canonicalTimezone, cronExpressionProblem } from '../schedules/cron-schedule';
+
+/** A cron expression of 5 or 6 fields that cron-parser accepts; the message says what is wrong. */
+export const IsCronExpression = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isCronExpression',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && cronExpressionProblem(value) === undefined,
+        defaultMessage: (args) =>
+          typeof args?.value === 'string'
+            ? `'${args.value}' is not a valid cron expression: ${cronExpressionProblem(args.value)}`
+            : 'must be a cron expression string such as "0 9 * * *"',
+      },
+    },
+    options,
+  );
+
+/** An IANA time zone name such as "Europe/Paris". */
+export const IsTimeZone = (options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isTimeZone',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && canonicalTimezone(value) !== undefined,
+        defaultMessage: (args) => `'${String(args?.value)}' is not an IANA time zone (for example "UTC" or "Europe/Paris")`,
+      },
+    },
+    options,
+  );
