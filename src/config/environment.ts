@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { toFieldProblems } from '../validation/field-problems';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsCronExpression } from '../validation/schedule.validators';
 
 /** Implicit conversion would turn the string "false" into true, so booleans read the raw value. */
 const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
@@ -49,6 +50,63 @@ export class Environment {
   @IsBoolean()
   @Transform(toBoolean)
   SHELL_JOBS_ENABLED: boolean = false;
+
+  /** false: an API-only instance that never claims or executes runs. */
+  @IsBoolean()
+  @Transform(toBoolean)
+  SCHEDULER_ENABLED: boolean = true;
+
+  /** How often the scheduler looks for due jobs, as a cron expression (6 fields: seconds first). */
+  @IsString()
+  @IsCronExpression()
+  SCHEDULER_TICK: string = '0 * * * * *';
+
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  SCHEDULER_BATCH_SIZE: number = 100;
+
+  /** Runs one instance executes at once. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  SCHEDULER_CONCURRENCY: number = 10;
+
+  /** Connections the scheduler keeps for itself, apart from the API's pool. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  SCHEDULER_POOL_SIZE: number = 4;
+
+  /** A run whose instance stops renewing its lease for this long is taken as abandoned. */
+  @IsInt()
+  @Min(1000)
+  RUN_LEASE_MS: number = 30_000;
+
+  /** An occurrence later than this is a misfire and follows the job's misfirePolicy. */
+  @IsInt()
+  @Min(0)
+  MISFIRE_THRESHOLD_MS: number = 60_000;
+
+  /** On SIGTERM, how long in-flight runs may take to finish before they are handed back. */
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS: number = 25_000;
+
+  /** Recorded on the runs this instance executes; host name and pid when unset. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  INSTANCE_ID?: string;
+
+  /** Finished runs older than this are deleted, except the latest run of each job. */
+  @IsInt()
+  @Min(1)
+  RUN_RETENTION_DAYS: number = 30;
+
+  @IsInt()
+  @Min(1000)
+  PRUNE_INTERVAL_MS: number = 600_000;
 }
 
 /**

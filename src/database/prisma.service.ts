@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { Environment } from '../config/environment';
@@ -10,10 +10,11 @@ import { DatabaseTarget } from './database-target';
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(DatabaseTarget) target: DatabaseTarget, config: ConfigService<Environment, true>) {
     super({
-      adapter: new PrismaPg({
-        connectionString: target.url,
-        max: config.get('DATABASE_POOL_SIZE', { infer: true }),
-      }),
+      adapter: new PrismaPg(
+        { connectionString: target.url, max: config.get('DATABASE_POOL_SIZE', { infer: true }) },
+        // An idle connection dropped by the server must not crash the process.
+        { onPoolError: (error) => new Logger('Prisma').warn(`idle API connection lost: ${error.message}`) },
+      ),
     });
   }
 

@@ -18,7 +18,6 @@ export async function createApp(appModule: Type<unknown>): Promise<NestFastifyAp
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
-  app.enableShutdownHooks();
   setUpSwagger(app);
   Logger.flush();
   return app;

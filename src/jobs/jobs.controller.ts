@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ListRunsQuery } from '../runs/dto/list-runs.query';
-import type { RunPageResponse } from '../runs/dto/run.response';
+import type { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { IdPipe } from '../validation/id.pipe';
 import { CreateJobDto } from './dto/create-job.dto';
 import type { JobPageResponse, JobResponse } from './dto/job.response';
@@ -49,6 +49,16 @@ export class JobsController {
   @Get(':id/runs')
   runs(@Param('id', IdPipe) id: number, @Query() query: ListRunsQuery): Promise<RunPageResponse> {
     return this.jobs.listRuns(id, query);
+  }
+
+  /**
+   * Runs the job once, now (also when inactive); nextRun does not move. Answers with the new run,
+   * which an instance starts within moments: follow it in GET /jobs/:id/runs.
+   */
+  @Post(':id/run')
+  @HttpCode(202)
+  run(@Param('id', IdPipe) id: number): Promise<RunResponse> {
+    return this.jobs.trigger(id);
   }
 
   /** The job's next occurrences as ISO-8601 UTC instants. */

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { JobTypesModule } from '../job-types/job-types.module';
 import { RunsModule } from '../runs/runs.module';
+import { SchedulerModule } from '../scheduler/scheduler.module';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 
 @Module({
-  imports: [JobTypesModule, RunsModule],
+  imports: [JobTypesModule, RunsModule, SchedulerModule],
   controllers: [JobsController],
   providers: [JobsRepository, JobsService],
   exports: [JobsRepository, JobsService],

@@ -6,6 +6,8 @@ import { JobTypeRegistry } from '../job-types/job-type.registry';
 import type { ListRunsQuery } from '../runs/dto/list-runs.query';
 import { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { RunsRepository } from '../runs/runs.repository';
+import { RunStore } from '../scheduler/run-store';
+import { SchedulerService } from '../scheduler/scheduler.service';
 import { canonicalTimezone, nextOccurrence, nextOccurrences } from '../schedules/cron-schedule';
 import { badRequest } from '../validation/field-problems';
 import type { CreateJobDto } from './dto/create-job.dto';
@@ -27,6 +29,8 @@ export class JobsService {
     private readonly runs: RunsRepository,
     private readonly types: JobTypeRegistry,
     private readonly clock: Clock,
+    private readonly runStore: RunStore,
+    private readonly scheduler: SchedulerService,
   ) {}
 
   async create(dto: CreateJobDto): Promise<JobResponse> {
@@ -91,6 +95,19 @@ export class JobsService {
     await this.require(id);
     const { runs, total } = await this.runs.listForJob(id, query);
     return { data: runs.map(RunResponse.from), total, limit: query.limit, offset: query.offset };
+  }
+
+  /**
+   * Runs the job once, now, whether active or not, without moving its nextRun: the run is queued
+   * for the claim path like a retry, and this instance's scheduler is woken to start it.
+   */
+  async trigger(id: number): Promise<RunResponse> {
+    const pending = await this.runStore.enqueueManualRun(id);
+    if (!pending) throw notFound(id);
+    this.scheduler.wake();
+    const run = await this.runs.findById(Number(pending.id));
+    if (!run) throw notFound(id);
+    return RunResponse.from(run);
   }
 
   private async require(id: number): Promise<Job> {

@@ -8,6 +8,10 @@ import type { ListRunsQuery } from './dto/list-runs.query';
 export class RunsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  findById(id: number): Promise<JobRun | null> {
+    return this.prisma.jobRun.findUnique({ where: { id } });
+  }
+
   async listForJob(jobId: number, query: ListRunsQuery): Promise<{ runs: JobRun[]; total: number }> {
     const where: Prisma.JobRunWhereInput = { jobId, status: query.status };
     const [runs, total] = await this.prisma.$transaction([

@@ -70,7 +70,10 @@ CREATE INDEX "job_runs_job_id_id_idx" ON "job_runs"("job_id", "id" DESC);
 CREATE INDEX "job_runs_retry_due_idx" ON "job_runs"("run_at") WHERE ("status" = 'retry_pending');
 
 -- CreateIndex
-CREATE INDEX "job_runs_lease_idx" ON "job_runs"("lease_expires_at") WHERE ("status" = 'running');
+CREATE INDEX "job_runs_running_idx" ON "job_runs"("job_id", "lease_expires_at") WHERE ("status" = 'running');
+
+-- CreateIndex
+CREATE INDEX "job_runs_finished_at_idx" ON "job_runs"("finished_at");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "job_runs_job_id_scheduled_for_attempt_key" ON "job_runs"("job_id", "scheduled_for", "attempt");

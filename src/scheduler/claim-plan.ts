@@ -1,0 +1,33 @@
+import type { DueJobRow } from './sql/select-due-jobs';
+
+export type NextOccurrence = (schedule: string, timezone: string, after: Date) => Date | null;
+
+/** What one claim does to one due job: its new nextRun, and the run it records, if any. */
+export interface JobAdvance {
+  job: DueJobRow;
+  nextRun: Date | null;
+  run?: { scheduledFor: Date; status: 'running' | 'skipped'; error: string | null };
+}
+
+export const OVERLAP_SKIP_REASON = 'skipped: the previous run was still running (overlapPolicy forbid)';
+
+/**
+ * Decides, for each due job, which occurrence runs and when the job is next due.
+ *
+ * Late is not missed: the next occurrence is computed from the occurrence just claimed, so a tick
+ * that comes late still runs every occurrence it finds due, one per claim. Only an occurrence later
+ * than the misfire threshold is a misfire: then `run_once` records one catch-up run for it and
+ * `skip` none, and either way the job jumps to its first occurrence after now.
+ */
+export function planClaims(jobs: DueJobRow[], misfireThresholdMs: number, nextOccurrence: NextOccurrence): JobAdvance[] {
+  return jobs.map((job) => {
+    const occurrence = job.next_run;
+    const misfired = job.db_now.getTime() - occurrence.getTime() > misfireThresholdMs;
+    const nextRun = nextOccurrence(job.schedule, job.timezone, misfired ? job.db_now : occurrence);
+    if (misfired && job.misfire_policy === 'skip') return { job, nextRun };
+    const run = job.busy
+      ? { scheduledFor: occurrence, status: 'skipped' as const, error: OVERLAP_SKIP_REASON }
+      : { scheduledFor: occurrence, status: 'running' as const, error: null };
+    return { job, nextRun, run };
+  });
+}

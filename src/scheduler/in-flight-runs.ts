@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import type { RunInterruption } from './run-interruption';
+
+interface InFlightRun {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** The runs this instance is executing now, with the means to interrupt them. */
+@Injectable()
+export class InFlightRuns {
+  private readonly runs = new Map<number, InFlightRun>();
+
+  get size(): number {
+    return this.runs.size;
+  }
+
+  ids(): number[] {
+    return [...this.runs.keys()];
+  }
+
+  has(id: number): boolean {
+    return this.runs.has(id);
+  }
+
+  add(id: number, controller: AbortController, done: Promise<void>): void {
+    this.runs.set(id, { controller, done });
+    void done.finally(() => this.runs.delete(id));
+  }
+
+  interrupt(id: number, reason: RunInterruption): void {
+    this.runs.get(id)?.controller.abort(reason);
+  }
+
+  /** Resolves when every run in flight now has finished, or after `timeoutMs`, whichever is first. */
+  async settle(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.allSettled([...this.runs.values()].map((run) => run.done)), timeout]);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,100 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { JobTypeRegistry } from '../job-types/job-type.registry';
+import { truncate } from '../job-types/output';
+import { InstanceIdentity } from './instance-identity';
+import { retryDelayMs } from './retry-policy';
+import { RunInterruption } from './run-interruption';
+import { RunStore } from './run-store';
+import type { ClaimedRun } from './sql/claimed-run';
+import type { RunOutcome } from './sql/finish-run';
+import { describe } from './outage-log';
+
+const FINISH_RETRY_LIMIT_MS = 30_000;
+
+/** Rejects when `signal` aborts, so a strategy that ignores its signal cannot hold a run past its timeout. */
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+function serialise(output: unknown): string | null {
+  if (output === undefined || output === null) return null;
+  return truncate(typeof output === 'string' ? output : JSON.stringify(output));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Executes one claimed run through its job type's strategy and records the outcome. */
+@Injectable()
+export class RunExecutor {
+  constructor(
+    private readonly types: JobTypeRegistry,
+    private readonly store: RunStore,
+    private readonly instance: InstanceIdentity,
+  ) {}
+
+  async execute(run: ClaimedRun, controller: AbortController): Promise<void> {
+    const logger = new Logger(`job ${run.jobId} run ${run.id}`);
+    const startedAt = Date.now();
+    const timer = setTimeout(
+      () => controller.abort(new RunInterruption('timeout', `timed out after ${run.timeoutMs} ms`)),
+      run.timeoutMs,
+    );
+    let outcome: Omit<RunOutcome, 'runId' | 'durationMs' | 'retryDelayMs'>;
+    try {
+      const execution = this.types.get(run.type).execute({
+        job: { id: run.jobId, name: run.jobName, type: run.type },
+        run: { id: run.id, attempt: run.attempt, scheduledFor: run.scheduledFor },
+        params: run.params,
+        signal: controller.signal,
+        logger,
+      });
+      const output = await Promise.race([execution, untilAborted(controller.signal)]);
+      outcome = { status: 'succeeded', error: null, output: serialise(output) };
+    } catch (error) {
+      const interruption = controller.signal.reason instanceof RunInterruption ? controller.signal.reason : undefined;
+      if (interruption && interruption.kind !== 'timeout') {
+        logger.warn(`stopped without recording an outcome: ${interruption.message}`);
+        return;
+      }
+      outcome = interruption
+        ? { status: 'timed_out', error: interruption.message, output: null }
+        : { status: 'failed', error: truncate(describe(error)), output: null };
+    } finally {
+      clearTimeout(timer);
+    }
+    await this.record(logger, controller, {
+      ...outcome,
+      runId: run.id,
+      durationMs: Date.now() - startedAt,
+      retryDelayMs: retryDelayMs(run.retryBackoffMs, run.attempt),
+    });
+  }
+
+  /**
+   * Keeps trying while the database is unreachable: an outcome lost here would have the run
+   * abandoned and executed again. Stops once the lease is known to be lost.
+   */
+  private async record(logger: Logger, controller: AbortController, outcome: RunOutcome): Promise<void> {
+    const deadline = Date.now() + FINISH_RETRY_LIMIT_MS;
+    for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        const result = await this.store.finish(this.instance.id, outcome);
+        if (!result.recorded) {
+          logger.warn(`outcome ${outcome.status} refused: this instance lost the run's lease and another took it over`);
+        } else if (outcome.status !== 'succeeded') {
+          logger.warn(`${outcome.status}: ${outcome.error}${result.retryRunId ? `; retry is run ${result.retryRunId}` : ''}`);
+        }
+        return;
+      } catch (error) {
+        if (Date.now() > deadline || controller.signal.reason instanceof RunInterruption && controller.signal.reason.kind === 'lease_lost') {
+          logger.error(`could not record outcome ${outcome.status}: ${describe(error)}`);
+          return;
+        }
+        await sleep(delay);
+      }
+    }
+  }
+}

@@ -1,0 +1,10 @@
+/** Why a run's AbortSignal fired. Only a timeout ends the run here; the others hand it elsewhere. */
+export class RunInterruption extends Error {
+  constructor(
+    readonly kind: 'timeout' | 'lease_lost' | 'shutdown',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RunInterruption';
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Environment } from '../config/environment';
+import { planClaims } from './claim-plan';
+import { NextRunCalculator } from './next-run-calculator';
+import { SchedulerPool } from './scheduler-pool';
+import { abandonRuns, type AbandonResult, type HandBack } from './sql/abandon-runs';
+import { claimPendingRuns } from './sql/claim-pending-runs';
+import { type ClaimedRun, toClaimedRun } from './sql/claimed-run';
+import { enqueueManualRun, type PendingRunRow } from './sql/enqueue-manual-run';
+import { extendLeases } from './sql/extend-leases';
+import { type FinishResult, finishRun, type RunOutcome } from './sql/finish-run';
+import { pruneRuns } from './sql/prune-runs';
+import { recordClaims } from './sql/record-claims';
+import { selectDueJobs } from './sql/select-due-jobs';
+
+export interface DueClaim {
+  /** Due jobs the claim looked at; fewer than asked means no more are due right now. */
+  selected: number;
+  runs: ClaimedRun[];
+}
+
+/** The scheduler's reads and writes, on the scheduler's own pool. */
+@Injectable()
+export class RunStore {
+  private readonly leaseMs: number;
+  private readonly misfireThresholdMs: number;
+
+  constructor(
+    private readonly database: SchedulerPool,
+    private readonly nextRuns: NextRunCalculator,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.leaseMs = config.get('RUN_LEASE_MS', { infer: true });
+    this.misfireThresholdMs = config.get('MISFIRE_THRESHOLD_MS', { infer: true });
+  }
+
+  /**
+   * One short transaction: lock due jobs (SKIP LOCKED), move each to its next occurrence, insert
+   * their runs, commit. Nothing executes while the locks are held.
+   */
+  claimDue(limit: number, instanceId: string): Promise<DueClaim> {
+    return this.database.transaction(async (transaction) => {
+      const due = await selectDueJobs(transaction, limit);
+      if (due.length === 0) return { selected: 0, runs: [] };
+      const advances = planClaims(due, this.misfireThresholdMs, this.nextRuns.next);
+      const rows = await recordClaims(transaction, advances, instanceId, this.leaseMs);
+      return { selected: due.length, runs: rows.map(toClaimedRun) };
+    });
+  }
+
+  async claimPending(limit: number, instanceId: string): Promise<ClaimedRun[]> {
+    const rows = await claimPendingRuns(this.database.pool, limit, instanceId, this.leaseMs);
+    return rows.map(toClaimedRun);
+  }
+
+  finish(instanceId: string, outcome: RunOutcome): Promise<FinishResult> {
+    return finishRun(this.database.pool, instanceId, outcome);
+  }
+
+  extendLeases(runIds: number[], instanceId: string): Promise<Set<number>> {
+    return extendLeases(this.database.pool, runIds, instanceId, this.leaseMs);
+  }
+
+  abandonExpired(limit: number): Promise<AbandonResult> {
+    return abandonRuns(this.database.pool, limit);
+  }
+
+  handBack(handBack: HandBack): Promise<AbandonResult> {
+    return abandonRuns(this.database.pool, handBack.runIds.length, handBack);
+  }
+
+  enqueueManualRun(jobId: number): Promise<PendingRunRow | null> {
+    return enqueueManualRun(this.database.pool, jobId);
+  }
+
+  prune(retentionDays: number, batch: number): Promise<number | null> {
+    return this.database.transaction((transaction) => pruneRuns(transaction, retentionDays, batch));
+  }
+}

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { JobTypesModule } from '../job-types/job-types.module';
+import { InFlightRuns } from './in-flight-runs';
+import { InstanceIdentity } from './instance-identity';
+import { LeaseKeeper } from './lease-keeper';
+import { NextRunCalculator } from './next-run-calculator';
+import { RunExecutor } from './run-executor';
+import { RunPruner } from './run-pruner';
+import { RunStore } from './run-store';
+import { SchedulerPool } from './scheduler-pool';
+import { SchedulerService } from './scheduler.service';
+
+@Module({
+  imports: [ScheduleModule.forRoot(), JobTypesModule],
+  providers: [
+    SchedulerPool,
+    RunStore,
+    NextRunCalculator,
+    InstanceIdentity,
+    InFlightRuns,
+    RunExecutor,
+    LeaseKeeper,
+    RunPruner,
+    SchedulerService,
+  ],
+  exports: [RunStore, SchedulerService],
+})
+export class SchedulerModule {}

@@ -1,0 +1,59 @@
+import { ALLOWED_ATTEMPTS_SQL } from './finish-run';
+import type { Queryable } from './queryable';
+
+export interface AbandonResult {
+  abandoned: number;
+  retried: number;
+}
+
+export interface HandBack {
+  runIds: number[];
+  instanceId: string;
+}
+
+/**
+ * Any instance may rescue the runs of one that died: running rows whose lease expired become
+ * `abandoned`, and the occurrence gets its next attempt at once if attempts remain. With `handBack`
+ * it is an instance giving up its own runs (at shutdown) instead, leases expired or not.
+ */
+export async function abandonRuns(pool: Queryable, limit: number, handBack?: HandBack): Promise<AbandonResult> {
+  const { rows } = await pool.query<{ abandoned: string; retried: string }>(
+    `WITH expired AS (
+       SELECT id FROM job_runs
+        WHERE status = 'running'
+          AND CASE WHEN $2::bigint[] IS NULL THEN lease_expires_at < now() ELSE id = ANY($2) AND instance_id = $3 END
+        ORDER BY lease_expires_at
+        LIMIT $1
+          FOR UPDATE SKIP LOCKED
+     ),
+     abandoned AS (
+       UPDATE job_runs r
+          SET status = 'abandoned', finished_at = now(), lease_expires_at = NULL,
+              duration_ms = (extract(epoch FROM now() - r.started_at) * 1000)::int,
+              error = 'abandoned: instance ' || coalesce(r.instance_id, '?') ||
+                      CASE WHEN $2::bigint[] IS NULL THEN ' stopped renewing the lease of this run'
+                           ELSE ' shut down before the run finished' END
+         FROM expired e
+        WHERE r.id = e.id
+       RETURNING r.id, r.job_id, r.scheduled_for, r.attempt
+     ),
+     job AS (
+       UPDATE jobs j SET last_status = 'abandoned' WHERE j.id IN (SELECT job_id FROM abandoned) AND j.last_status = 'running'
+     ),
+     retried AS (
+       INSERT INTO job_runs (job_id, scheduled_for, attempt, status, run_at)
+       SELECT r.job_id, r.scheduled_for, r.attempt + 1, 'retry_pending', now()
+         FROM abandoned r JOIN jobs j ON j.id = r.job_id
+        -- The count in ALLOWED_ATTEMPTS_SQL sees the table before this statement: +1 for this run.
+        WHERE r.attempt < ${ALLOWED_ATTEMPTS_SQL} + CASE WHEN (
+          SELECT count(*) FROM job_runs x
+           WHERE x.job_id = r.job_id AND x.scheduled_for = r.scheduled_for AND x.status = 'abandoned'
+        ) < 3 THEN 1 ELSE 0 END
+       ON CONFLICT (job_id, scheduled_for, attempt) DO NOTHING
+       RETURNING id
+     )
+     SELECT (SELECT count(*) FROM abandoned) AS abandoned, (SELECT count(*) FROM retried) AS retried`,
+    [limit, handBack?.runIds ?? null, handBack?.instanceId ?? null],
+  );
+  return { abandoned: Number(rows[0].abandoned), retried: Number(rows[0].retried) };
+}
