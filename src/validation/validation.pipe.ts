@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { badRequest, toFieldProblems } from './field-problems';
+import { pathWithNulCharacter } from './nul-characters';
 
 /** Bodies and query strings: unknown fields refused, values converted to their declared types. */
 class RequestValidationPipe extends ValidationPipe {
@@ -8,6 +9,10 @@ class RequestValidationPipe extends ValidationPipe {
     if (metadata.type === 'param') return value;
     const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
     if (metadata.type === 'body' && !isObject) throw badRequest([{ field: 'body', message: 'must be a JSON object' }]);
+    const nulPath = pathWithNulCharacter(value, '');
+    if (nulPath !== undefined) {
+      throw badRequest([{ field: nulPath || metadata.type, message: 'must not contain the NUL character (\\u0000)' }]);
+    }
     return super.transform(value, metadata);
   }
 }

@@ -3,14 +3,13 @@ import {
   IsIn,
   IsInt,
   IsObject,
-  IsOptional,
   IsString,
   Length,
   Max,
   MaxLength,
   Min,
-  ValidateIf,
 } from 'class-validator';
+import { Optional, OptionalNullable } from '../../validation/optional';
 import { IsCronExpression, IsTimeZone } from '../../validation/schedule.validators';
 
 export const OVERLAP_POLICIES = ['allow', 'forbid'] as const;
@@ -26,8 +25,7 @@ export class CreateJobDto {
   name: string;
 
   /** @example "Send daily newsletter to users" */
-  @IsOptional()
-  @ValidateIf((_, value) => value !== null)
+  @OptionalNullable()
   @IsString()
   @MaxLength(2000)
   description?: string | null;
@@ -44,7 +42,7 @@ export class CreateJobDto {
    * IANA time zone in which the schedule is read.
    * @example "Europe/Paris"
    */
-  @IsOptional()
+  @Optional()
   @IsString()
   @IsTimeZone()
   timezone?: string;
@@ -53,7 +51,7 @@ export class CreateJobDto {
    * Job type, i.e. the strategy that runs it: "log", "http" or "shell".
    * @example "log"
    */
-  @IsOptional()
+  @Optional()
   @IsString()
   type?: string;
 
@@ -62,41 +60,41 @@ export class CreateJobDto {
    * log: { message, level }; shell: { command, args, cwd, env }.
    * @example { "message": "hello" }
    */
-  @IsOptional()
+  @Optional()
   @IsObject()
   params?: Record<string, unknown>;
 
   /** Inactive jobs keep their definition but are not scheduled. */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   isActive?: boolean;
 
   /** "forbid" records a skipped run instead of starting one while the previous run is still going. */
-  @IsOptional()
+  @Optional()
   @IsIn(OVERLAP_POLICIES)
   overlapPolicy?: (typeof OVERLAP_POLICIES)[number];
 
   /** What to do with occurrences missed by more than the misfire threshold: one catch-up run, or none. */
-  @IsOptional()
+  @Optional()
   @IsIn(MISFIRE_POLICIES)
   misfirePolicy?: (typeof MISFIRE_POLICIES)[number];
 
   /** Attempts per occurrence, the first included. @example 3 */
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(10)
   maxAttempts?: number;
 
   /** Delay before the first retry; doubled for each further one. @example 1000 */
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(86_400_000)
   retryBackoffMs?: number;
 
   /** A run still going after this long is aborted and ends timed_out. @example 60000 */
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(86_400_000)

@@ -1,0 +1,238 @@
+import type { Client } from 'pg';
+import { RunStore } from '../src/scheduler/run-store';
+import { startTestApp, type TestApp } from './support/test-app';
+import { withClient } from './support/test-server';
+
+describe('the claim, against PostgreSQL', () => {
+  let t: TestApp;
+  let store: RunStore;
+  const sql = <T extends object = Record<string, unknown>>(text: string, values: unknown[] = []) =>
+    withClient(t.database.url, async (client: Client) => (await client.query(text, values)).rows as T[]);
+
+  beforeAll(async () => {
+    t = await startTestApp({ SCHEDULER_ENABLED: 'false', SCHEDULER_POOL_SIZE: '8', RUN_LEASE_MS: '5000' });
+    store = t.app.get(RunStore);
+  });
+  afterAll(() => t.close());
+  beforeEach(() => sql('TRUNCATE jobs, job_runs RESTART IDENTITY CASCADE'));
+
+  /** Inserts jobs directly; `next_run` is an SQL expression evaluated by the database. */
+  async function insertJobs(count: number, fields: { schedule?: string; nextRun?: string; extra?: string } = {}) {
+    const rows = await sql<{ id: number }>(
+      `INSERT INTO jobs (name, schedule, next_run, updated_at ${fields.extra ? `, ${fields.extra.split('=')[0]}` : ''})
+       SELECT 'job ' || gen_random_uuid(), $1, ${fields.nextRun ?? "now() - interval '1 second'"}, now() ${fields.extra ? `, ${fields.extra.split('=')[1]}` : ''}
+         FROM generate_series(1, $2) g
+       RETURNING id`,
+      [fields.schedule ?? '0 0 1 1 *', count],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async function claimUntilEmpty(instanceId: string, batch = 50) {
+    const claimed: number[] = [];
+    for (;;) {
+      const { selected, runs } = await store.claimDue(batch, instanceId);
+      claimed.push(...runs.map((run) => run.jobId));
+      if (selected === 0) return claimed;
+    }
+  }
+
+  it('never gives one due occurrence to two claimers racing for the same rows', async () => {
+    const ids = await insertJobs(300);
+    const claimers = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => claimUntilEmpty(`claimer-${n}`, 25)));
+    const all = claimers.flat();
+    expect(all).toHaveLength(300);
+    expect(new Set(all)).toEqual(new Set(ids));
+    expect(claimers.filter((claimed) => claimed.length > 0).length).toBeGreaterThan(1);
+    const perJob = await sql<{ runs: string }>('SELECT count(*) AS runs FROM job_runs GROUP BY job_id');
+    expect(perJob.every((row) => row.runs === '1')).toBe(true);
+  });
+
+  it('never claims a job that is not due or not active', async () => {
+    await insertJobs(3, { nextRun: "now() + interval '1 minute'" });
+    await insertJobs(3, { extra: 'is_active=false' });
+    expect(await store.claimDue(100, 'me')).toEqual({ selected: 0, runs: [] });
+    expect(await sql('SELECT * FROM job_runs')).toEqual([]);
+  });
+
+  it('records the run under this instance with a lease, and the job its lastRun, lastStatus and next occurrence', async () => {
+    const [id] = await insertJobs(1, { schedule: '*/10 * * * * *', nextRun: "date_trunc('second', now()) - interval '1 second'" });
+    const { runs } = await store.claimDue(10, 'instance-x');
+    expect(runs).toHaveLength(1);
+    const [run] = await sql<{ instance_id: string; status: string; started_at: Date; lease_expires_at: Date; attempt: number }>(
+      'SELECT * FROM job_runs',
+    );
+    expect(run).toMatchObject({ instance_id: 'instance-x', status: 'running', attempt: 1 });
+    expect(run.lease_expires_at.getTime() - run.started_at.getTime()).toBe(5000);
+    const [job] = await sql<{ last_run: Date; last_status: string; next_run: Date }>('SELECT * FROM jobs WHERE id = $1', [id]);
+    expect(job.last_run).toEqual(run.started_at);
+    expect(job.last_status).toBe('running');
+    expect(job.next_run.getTime()).toBeGreaterThan(runs[0].scheduledFor.getTime());
+    expect(job.next_run.getUTCSeconds() % 10).toBe(0);
+  });
+
+  it('records a skipped run for a forbid job whose previous run is still running', async () => {
+    const [id] = await insertJobs(1, { schedule: '* * * * * *', extra: "overlap_policy='forbid'" });
+    await store.claimDue(10, 'me');
+    await sql("UPDATE jobs SET next_run = now() - interval '1 second' WHERE id = $1", [id]);
+    const second = await store.claimDue(10, 'me');
+    expect(second.runs).toEqual([]);
+    const runs = await sql<{ status: string; error: string | null }>('SELECT status, error FROM job_runs ORDER BY id');
+    expect(runs.map((run) => run.status)).toEqual(['running', 'skipped']);
+    expect(runs[1].error).toMatch(/previous run was still running/);
+  });
+
+  it.each([
+    ['run_once', 1],
+    ['skip', 0],
+  ])('after an hour of downtime, misfirePolicy %s gives %i catch-up runs and moves the job past now', async (policy, expected) => {
+    const [id] = await insertJobs(1, {
+      schedule: '* * * * *',
+      nextRun: "date_trunc('minute', now()) - interval '1 hour'",
+      extra: `misfire_policy='${policy}'`,
+    });
+    await claimUntilEmpty('me');
+    const runs = await sql<{ scheduled_for: Date }>('SELECT scheduled_for FROM job_runs');
+    expect(runs).toHaveLength(expected);
+    const [job] = await sql<{ next_run: Date; now: Date }>('SELECT next_run, now() FROM jobs WHERE id = $1', [id]);
+    expect(job.next_run.getTime()).toBeGreaterThan(job.now.getTime());
+    expect(job.next_run.getTime() - job.now.getTime()).toBeLessThanOrEqual(60_000);
+  });
+
+  it('runs every occurrence that fell due within the misfire threshold, one after the other', async () => {
+    await insertJobs(1, { schedule: '*/10 * * * * *', nextRun: "to_timestamp(floor(extract(epoch FROM now()) / 10) * 10 - 30)" });
+    await claimUntilEmpty('me');
+    const runs = await sql<{ scheduled_for: Date }>('SELECT scheduled_for FROM job_runs ORDER BY scheduled_for');
+    expect(runs.length).toBeGreaterThanOrEqual(4);
+    const steps = runs.slice(1).map((run, index) => run.scheduled_for.getTime() - runs[index].scheduled_for.getTime());
+    expect(steps.every((step) => step === 10_000)).toBe(true);
+  });
+
+  describe('leases, outcomes and retries', () => {
+    it('abandons a run whose lease expired, retries it elsewhere, and refuses the late outcome of the first holder', async () => {
+      await insertJobs(1);
+      const [claimed] = (await store.claimDue(10, 'frozen')).runs;
+      await sql("UPDATE job_runs SET lease_expires_at = now() - interval '1 millisecond'");
+      expect(await store.abandonExpired(100)).toEqual({ abandoned: 1, retried: 1 });
+
+      const late = await store.finish('frozen', { runId: claimed.id, status: 'succeeded', durationMs: 5, error: null, output: 'late', retryDelayMs: 0 });
+      expect(late.recorded).toBe(false);
+      expect(await store.extendLeases([claimed.id], 'frozen')).toEqual(new Set());
+
+      const [retry] = await store.claimPending(10, 'rescuer');
+      expect(retry).toMatchObject({ jobId: claimed.jobId, attempt: 2, scheduledFor: claimed.scheduledFor });
+      expect(await store.extendLeases([retry.id], 'rescuer')).toEqual(new Set([retry.id]));
+      const done = await store.finish('rescuer', { runId: retry.id, status: 'succeeded', durationMs: 5, error: null, output: 'ok', retryDelayMs: 0 });
+      expect(done.recorded).toBe(true);
+
+      const runs = await sql<{ attempt: number; status: string; instance_id: string }>(
+        'SELECT attempt, status, instance_id FROM job_runs ORDER BY attempt',
+      );
+      expect(runs).toEqual([
+        { attempt: 1, status: 'abandoned', instance_id: 'frozen' },
+        { attempt: 2, status: 'succeeded', instance_id: 'rescuer' },
+      ]);
+      expect((await sql<{ last_status: string }>('SELECT last_status FROM jobs'))[0].last_status).toBe('succeeded');
+    });
+
+    it('stops granting extra attempts after three abandonments of one occurrence', async () => {
+      await insertJobs(1);
+      await store.claimDue(10, 'dies');
+      for (let round = 0; round < 4; round += 1) {
+        await sql("UPDATE job_runs SET lease_expires_at = now() - interval '1 millisecond' WHERE status = 'running'");
+        await store.abandonExpired(100);
+        await store.claimPending(10, 'dies');
+      }
+      const runs = await sql<{ attempt: number; status: string }>('SELECT attempt, status FROM job_runs ORDER BY attempt');
+      expect(runs.map((run) => run.status)).toEqual(['abandoned', 'abandoned', 'abandoned', 'abandoned']);
+    });
+
+    it('inserts the next attempt of a failed run with the backoff, and does not start it early', async () => {
+      await insertJobs(1, { extra: 'max_attempts=2' });
+      const [claimed] = (await store.claimDue(10, 'me')).runs;
+      const result = await store.finish('me', { runId: claimed.id, status: 'failed', durationMs: 3, error: 'boom', output: null, retryDelayMs: 60_000 });
+      expect(result).toEqual({ recorded: true, retryRunId: expect.any(Number) });
+      const [retry] = await sql<{ attempt: number; status: string; wait: number }>(
+        "SELECT attempt, status, extract(epoch FROM run_at - now()) AS wait FROM job_runs WHERE status = 'retry_pending'",
+      );
+      expect(retry.attempt).toBe(2);
+      expect(Number(retry.wait)).toBeGreaterThan(55);
+      expect(await store.claimPending(10, 'me')).toEqual([]);
+
+      const [claimedRetry] = await (async () => {
+        await sql("UPDATE job_runs SET run_at = now() - interval '1 millisecond' WHERE status = 'retry_pending'");
+        return store.claimPending(10, 'me');
+      })();
+      const last = await store.finish('me', { runId: claimedRetry.id, status: 'failed', durationMs: 3, error: 'boom', output: null, retryDelayMs: 0 });
+      expect(last).toEqual({ recorded: true, retryRunId: null });
+    });
+
+    it('hands back its own unfinished runs at shutdown, leases expired or not, and no one else’s', async () => {
+      await insertJobs(2, { extra: 'max_attempts=1' });
+      const mine = (await store.claimDue(1, 'leaving')).runs;
+      const theirs = (await store.claimDue(1, 'staying')).runs;
+      expect(await store.handBack({ runIds: [...mine, ...theirs].map((run) => run.id), instanceId: 'leaving' })).toEqual({
+        abandoned: 1,
+        retried: 1,
+      });
+      const runs = await sql<{ instance_id: string | null; status: string; error: string | null }>(
+        'SELECT instance_id, status, error FROM job_runs ORDER BY id',
+      );
+      expect(runs.map((run) => [run.instance_id, run.status])).toEqual([
+        ['leaving', 'abandoned'],
+        ['staying', 'running'],
+        [null, 'retry_pending'],
+      ]);
+      expect(runs[0].error).toMatch(/shut down/);
+    });
+  });
+
+  describe('manual runs', () => {
+    it('queue a run now without moving nextRun, for inactive jobs too, and start through the claim path', async () => {
+      const [active] = await insertJobs(1, { nextRun: "now() + interval '1 day'" });
+      const [inactive] = await sql<{ id: number }>(
+        "INSERT INTO jobs (name, schedule, is_active, updated_at) VALUES ('paused', '0 9 * * *', false, now()) RETURNING id",
+      );
+      const before = await sql<{ id: number; next_run: Date | null }>('SELECT id, next_run FROM jobs ORDER BY id');
+      expect(await store.enqueueManualRun(active)).toMatchObject({ job_id: active, status: 'retry_pending', attempt: 1 });
+      expect(await store.enqueueManualRun(inactive.id)).toMatchObject({ job_id: inactive.id });
+      expect(await store.enqueueManualRun(999_999)).toBeNull();
+      const started = await store.claimPending(10, 'me');
+      expect(started.map((run) => run.jobId).sort()).toEqual([active, inactive.id].sort());
+      expect(await sql('SELECT id, next_run FROM jobs ORDER BY id')).toEqual(before);
+    });
+  });
+
+  describe('pruning', () => {
+    it('deletes finished runs older than the retention but keeps the latest run of every job', async () => {
+      const [a, b] = await insertJobs(2);
+      await sql(
+        `INSERT INTO job_runs (job_id, scheduled_for, status, finished_at) VALUES
+           ($1, now() - interval '50 days', 'succeeded', now() - interval '50 days'),
+           ($1, now() - interval '40 days', 'failed', now() - interval '40 days'),
+           ($1, now() - interval '1 day', 'succeeded', now() - interval '1 day'),
+           ($2, now() - interval '45 days', 'succeeded', now() - interval '45 days'),
+           ($2, now() - interval '44 days', 'succeeded', now() - interval '44 days')`,
+        [a, b],
+      );
+      expect(await store.prune(30, 1000)).toBe(3);
+      const left = await sql<{ job_id: number; age: number }>(
+        'SELECT job_id, round(extract(epoch FROM now() - finished_at) / 86400) AS age FROM job_runs ORDER BY job_id, age',
+      );
+      expect(left.map((row) => [row.job_id, Number(row.age)])).toEqual([
+        [a, 1],
+        [b, 44],
+      ]);
+    });
+
+    it('lets one instance prune at a time', async () => {
+      await withClient(t.database.url, async (holder) => {
+        await holder.query('BEGIN');
+        await holder.query('SELECT pg_advisory_xact_lock(727073690002)');
+        expect(await store.prune(30, 1000)).toBeNull();
+        await holder.query('ROLLBACK');
+      });
+      expect(await store.prune(30, 1000)).toBe(0);
+    });
+  });
+});
