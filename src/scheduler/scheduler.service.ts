@@ -160,7 +160,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
   async onModuleDestroy(): Promise<void> {
     if (!this.enabled) return;
     this.stopping = true;
-    this.registry.getCronJob(TICK_JOB).stop();
+    await this.registry.getCronJob(TICK_JOB).stop();
     this.pruner.stop();
     await this.draining?.catch(() => undefined);
     if (this.inFlight.size > 0) {

@@ -16,8 +16,8 @@ export interface TestApp {
 export async function startTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   Object.assign(process.env, { LOG_LEVEL: 'error', ...environment, DATABASE_URL: database.url, MIGRATE_ON_START: 'false' });
-  const { AppModule } = await import('../../src/app.module');
-  const { createApp } = await import('../../src/http/create-app');
+  const { AppModule } = await import('../../src/app.module.js');
+  const { createApp } = await import('../../src/http/create-app.js');
   const app = await createApp(AppModule);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

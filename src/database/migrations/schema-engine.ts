@@ -30,7 +30,7 @@ function instantiateEngine(): Promise<void> {
 
 export interface OpenSchemaEngine {
   engine: SchemaEngine;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Prisma's schema engine, compiled to WebAssembly, talking to PostgreSQL through the pg adapter. */

@@ -1,6 +1,6 @@
 import type { Job } from '../../generated/prisma/client';
 import { MISFIRE_POLICIES, OVERLAP_POLICIES } from './create-job.dto';
-import { RUN_STATUSES, type RunStatusName } from '../../runs/run-status';
+import { RUN_STATUSES } from '../../runs/run-status';
 
 export class JobResponse {
   /** @example 1 */
@@ -51,7 +51,7 @@ export class JobResponse {
       retryBackoffMs: job.retryBackoffMs,
       timeoutMs: job.timeoutMs,
       lastRun: job.lastRun,
-      lastStatus: job.lastStatus as RunStatusName | null,
+      lastStatus: job.lastStatus,
       nextRun: job.nextRun,
       createdAt: job.createdAt,
       updatedAt: job.updatedAt,

@@ -1,5 +1,5 @@
 import type { JobRun } from '../../generated/prisma/client';
-import { RUN_STATUSES, type RunStatusName } from '../run-status';
+import { RUN_STATUSES } from '../run-status';
 
 export class RunResponse {
   /** @example 42 */
@@ -32,7 +32,7 @@ export class RunResponse {
       jobId: run.jobId,
       scheduledFor: run.scheduledFor,
       attempt: run.attempt,
-      status: run.status as RunStatusName,
+      status: run.status,
       instanceId: run.instanceId,
       runAt: run.runAt,
       startedAt: run.startedAt,
