@@ -2,6 +2,7 @@ import { ServiceProcess } from './support/service-process';
 import { startSlowHttpServer, type SlowHttpServer } from './support/slow-http-server';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { withClient } from './support/test-server';
+import { waitFor } from './support/wait-for';
 
 const JOBS = 200;
 const SECOND = 1000;
@@ -121,7 +122,19 @@ describe('several instances on one database', () => {
     services = await Promise.all(['a', 'b', 'c'].map((name) => ServiceProcess.start(environment(), `killed-${name}`)));
     await createEverySecondJobs(services[0]);
     const from = nextWholeSecond(new Date(), 1);
-    await sleep(from.getTime() - Date.now() + 4 * SECOND + 200);
+    await sleep(from.getTime() - Date.now() + 3 * SECOND);
+    // Kill it while it has slow runs in flight, so that there is something to rescue.
+    await waitFor(
+      () =>
+        withClient(database.url, async (client) => {
+          const { rows } = await client.query<{ count: string }>(
+            "SELECT count(*) FROM job_runs WHERE status = 'running' AND instance_id = 'killed-b'",
+          );
+          return Number(rows[0].count) > 0;
+        }),
+      5 * SECOND,
+      'killed-b to have runs in flight',
+    );
     await services[1].stop('SIGKILL');
     // The victim's leases (2 s) expire and a tick of a survivor rescues its runs.
     await sleep(6 * SECOND);
