@@ -1,11 +1,34 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { CacheModule } from './cache/cache.module';
 import { ClockModule } from './clock/clock.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LoggingModule } from './observability/logging.module';
+import { ObservabilityModule } from './observability/observability.module';
+import { RedisModule } from './redis/redis.module';
 import { SchedulesModule } from './schedules/schedules.module';
+import { UiModule } from './ui/ui.module';
+import { RateLimitModule } from './security/rate-limit.module';
 
 @Module({
-  imports: [ConfigModule, ClockModule, DatabaseModule, JobsModule, SchedulesModule],
+  imports: [
+    ConfigModule,
+    LoggingModule,
+    ObservabilityModule,
+    ClockModule,
+    DatabaseModule,
+    RedisModule,
+    CacheModule,
+    RateLimitModule,
+    JobsModule,
+    SchedulesModule,
+    HealthModule,
+    UiModule,
+  ],
+  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
 })
 export class AppModule {}

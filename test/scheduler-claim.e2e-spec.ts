@@ -113,16 +113,16 @@ describe('the claim, against PostgreSQL', () => {
       await insertJobs(1);
       const [claimed] = (await store.claimDue(10, 'frozen')).runs;
       await sql("UPDATE job_runs SET lease_expires_at = now() - interval '1 millisecond'");
-      expect(await store.abandonExpired(100)).toEqual({ abandoned: 1, retried: 1 });
+      expect(await store.abandonExpired(100)).toMatchObject({ abandoned: 1, retried: 1 });
 
-      const late = await store.finish('frozen', { runId: claimed.id, status: 'succeeded', durationMs: 5, error: null, output: 'late', retryDelayMs: 0 });
+      const late = await store.finish('frozen', { runId: claimed.id, jobId: claimed.jobId, status: 'succeeded', durationMs: 5, error: null, output: 'late', retryDelayMs: 0 });
       expect(late.recorded).toBe(false);
       expect(await store.extendLeases([claimed.id], 'frozen')).toEqual(new Set());
 
       const [retry] = await store.claimPending(10, 'rescuer');
       expect(retry).toMatchObject({ jobId: claimed.jobId, attempt: 2, scheduledFor: claimed.scheduledFor });
       expect(await store.extendLeases([retry.id], 'rescuer')).toEqual(new Set([retry.id]));
-      const done = await store.finish('rescuer', { runId: retry.id, status: 'succeeded', durationMs: 5, error: null, output: 'ok', retryDelayMs: 0 });
+      const done = await store.finish('rescuer', { runId: retry.id, jobId: retry.jobId, status: 'succeeded', durationMs: 5, error: null, output: 'ok', retryDelayMs: 0 });
       expect(done.recorded).toBe(true);
 
       const runs = await sql<{ attempt: number; status: string; instance_id: string }>(
@@ -150,7 +150,7 @@ describe('the claim, against PostgreSQL', () => {
     it('inserts the next attempt of a failed run with the backoff, and does not start it early', async () => {
       await insertJobs(1, { extra: 'max_attempts=2' });
       const [claimed] = (await store.claimDue(10, 'me')).runs;
-      const result = await store.finish('me', { runId: claimed.id, status: 'failed', durationMs: 3, error: 'boom', output: null, retryDelayMs: 60_000 });
+      const result = await store.finish('me', { runId: claimed.id, jobId: claimed.jobId, status: 'failed', durationMs: 3, error: 'boom', output: null, retryDelayMs: 60_000 });
       expect(result).toEqual({ recorded: true, retryRunId: expect.any(Number) });
       const [retry] = await sql<{ attempt: number; status: string; wait: number }>(
         "SELECT attempt, status, extract(epoch FROM run_at - now()) AS wait FROM job_runs WHERE status = 'retry_pending'",
@@ -163,7 +163,7 @@ describe('the claim, against PostgreSQL', () => {
         await sql("UPDATE job_runs SET run_at = now() - interval '1 millisecond' WHERE status = 'retry_pending'");
         return store.claimPending(10, 'me');
       })();
-      const last = await store.finish('me', { runId: claimedRetry.id, status: 'failed', durationMs: 3, error: 'boom', output: null, retryDelayMs: 0 });
+      const last = await store.finish('me', { runId: claimedRetry.id, jobId: claimedRetry.jobId, status: 'failed', durationMs: 3, error: 'boom', output: null, retryDelayMs: 0 });
       expect(last).toEqual({ recorded: true, retryRunId: null });
     });
 
@@ -174,6 +174,7 @@ describe('the claim, against PostgreSQL', () => {
       expect(await store.handBack({ runIds: [...mine, ...theirs].map((run) => run.id), instanceId: 'leaving' })).toEqual({
         abandoned: 1,
         retried: 1,
+        jobIds: [mine[0].jobId],
       });
       const runs = await sql<{ instance_id: string | null; status: string; error: string | null }>(
         'SELECT instance_id, status, error FROM job_runs ORDER BY id',

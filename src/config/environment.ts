@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { toFieldProblems } from '../validation/field-problems';
+import { type FieldProblem, toFieldProblems } from '../validation/field-problems';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, validateSync } from 'class-validator';
 import { IsCronExpression } from '../validation/schedule.validators';
 
@@ -107,6 +107,77 @@ export class Environment {
   @IsInt()
   @Min(1000)
   PRUNE_INTERVAL_MS: number = 600_000;
+
+  /** Also write the logs, as JSON lines, to this file (an audit trail). */
+  @IsOptional()
+  @IsString()
+  LOG_FILE?: string;
+
+  /** Comma-separated bearer tokens; when set, every route but /health* and the dashboard's files needs one. */
+  @IsOptional()
+  @IsString()
+  API_TOKENS?: string;
+
+  /** When set, GET /metrics needs this bearer token (and no other). */
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN?: string;
+
+  /** Requests per client and THROTTLE_TTL_MS window; 0 turns rate limiting off. */
+  @IsInt()
+  @Min(0)
+  THROTTLE_LIMIT: number = 1000;
+
+  @IsInt()
+  @Min(1000)
+  THROTTLE_TTL_MS: number = 60_000;
+
+  /** Redis for the shared rate-limit counters and the job cache; neither is used without it. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** How long GET /jobs and GET /jobs/:id answers may be served from Redis. */
+  @IsInt()
+  @Min(100)
+  CACHE_TTL_MS: number = 5_000;
+
+  /** Keys this service writes in Redis start with this; instances sharing a cache share the prefix. */
+  @IsString()
+  REDIS_KEY_PREFIX: string = 'scheduler:';
+
+  /** Comma-separated origins allowed by CORS; CORS is off when unset. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  /** A request still unanswered after this long is cut off. */
+  @IsInt()
+  @Min(1000)
+  REQUEST_TIMEOUT_MS: number = 30_000;
+
+  /** An API request waits at most this long for a database connection, then gets a 503. */
+  @IsInt()
+  @Min(100)
+  DATABASE_POOL_TIMEOUT_MS: number = 5_000;
+
+  /** Trust X-Forwarded-For from a proxy in front (Nginx), so rate limits apply per real client. */
+  @IsBoolean()
+  @Transform(toBoolean)
+  TRUST_PROXY: boolean = false;
+}
+
+/** Rules across variables, checked after each variable is valid on its own. */
+function crossFieldProblems(environment: Environment): FieldProblem[] {
+  if (environment.NODE_ENV === 'production' && !environment.API_TOKENS?.trim()) {
+    return [
+      {
+        field: 'API_TOKENS',
+        message: 'must be set when NODE_ENV=production: refusing to serve an open API in production',
+      },
+    ];
+  }
+  return [];
 }
 
 /**
@@ -117,8 +188,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined && value !== ''));
   const environment = plainToInstance(Environment, defined, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(environment, { skipMissingProperties: false });
-  if (errors.length > 0) {
-    const problems = toFieldProblems(errors).map(
+  const found = errors.length > 0 ? toFieldProblems(errors) : crossFieldProblems(environment);
+  if (found.length > 0) {
+    const problems = found.map(
       ({ field, message }) => `${field}=${JSON.stringify(defined[field])}: ${message}`,
     );
     throw new Error(`Invalid environment configuration:\n  ${problems.join('\n  ')}`);

@@ -1,3 +1,5 @@
+import { describe } from '../observability/describe-error';
+
 function hasCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
@@ -7,3 +9,13 @@ export const isUniqueViolation = (error: unknown) => hasCode(error, 'P2002');
 
 /** Prisma's "record to update or delete does not exist". */
 export const isRecordNotFound = (error: unknown) => hasCode(error, 'P2025');
+
+/**
+ * The database could not be reached or gave no connection in time (pool exhausted, server down):
+ * the request may succeed later, so it is a 503, not a 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (hasCode(error, 'P1001') || hasCode(error, 'P2024')) return true;
+  const text = describe(error);
+  return /timeout exceeded when trying to connect|ECONNREFUSED|Connection terminated|DatabaseNotReachable|ECONNRESET|the database system is (starting up|shutting down)/i.test(text);
+}

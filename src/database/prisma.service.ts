@@ -11,7 +11,12 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(DatabaseTarget) target: DatabaseTarget, config: ConfigService<Environment, true>) {
     super({
       adapter: new PrismaPg(
-        { connectionString: target.url, max: config.get('DATABASE_POOL_SIZE', { infer: true }) },
+        {
+          connectionString: target.url,
+          max: config.get('DATABASE_POOL_SIZE', { infer: true }),
+          connectionTimeoutMillis: config.get('DATABASE_POOL_TIMEOUT_MS', { infer: true }),
+          application_name: 'api',
+        },
         // An idle connection dropped by the server must not crash the process.
         { onPoolError: (error) => new Logger('Prisma').warn(`idle API connection lost: ${error.message}`) },
       ),

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import { isDatabaseUnavailable } from '../database/prisma-errors';
 
 interface ErrorBody {
   statusCode: number;
@@ -29,6 +30,10 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return fromHttpException(exception);
     const clientError = asClientError(exception);
     if (clientError) return clientError;
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${exception instanceof Error ? exception.message : String(exception)}`);
+      return { statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable or busy; retry shortly' };
+    }
     const reference = randomUUID();
     this.logger.error(`unhandled error, reference ${reference}`, exception instanceof Error ? exception.stack : String(exception));
     return { statusCode: 500, error: 'Internal Server Error', message: `Internal error; reference ${reference}` };

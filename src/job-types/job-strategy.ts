@@ -1,4 +1,4 @@
-import type { Logger } from '@nestjs/common';
+import type { RunLogger } from '../observability/run-logger';
 
 /** What a strategy gets to execute one run. */
 export interface JobExecutionContext<Params> {
@@ -7,7 +7,7 @@ export interface JobExecutionContext<Params> {
   params: Params;
   /** Aborted when the run times out or the instance shuts down; strategies must honour it. */
   signal: AbortSignal;
-  logger: Logger;
+  logger: RunLogger;
 }
 
 /**

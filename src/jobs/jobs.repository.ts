@@ -4,6 +4,9 @@ import { PrismaService } from '../database/prisma.service';
 import type { Job, Prisma } from '../generated/prisma/client';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 
+/** Prisma puts `contains` into a LIKE pattern as is: %, _ and \\ must not act as wildcards there. */
+const escapeLikePattern = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
 /** Every Prisma query on the jobs table. */
 @Injectable()
 export class JobsRepository {
@@ -18,14 +21,15 @@ export class JobsRepository {
   }
 
   async list(query: ListJobsQuery): Promise<{ jobs: Job[]; total: number }> {
+    const search = query.search && escapeLikePattern(query.search);
     const where: Prisma.JobWhereInput = {
       isActive: query.isActive,
       type: query.type,
-      ...(query.search
+      ...(search
         ? {
             OR: [
-              { name: { contains: query.search, mode: 'insensitive' } },
-              { description: { contains: query.search, mode: 'insensitive' } },
+              { name: { contains: search, mode: 'insensitive' } },
+              { description: { contains: search, mode: 'insensitive' } },
             ],
           }
         : {}),

@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { JobCache } from '../cache/job-cache';
 import { Clock } from '../clock/clock';
 import { isUniqueViolation } from '../database/prisma-errors';
 import type { Job, Prisma } from '../generated/prisma/client';
@@ -31,6 +32,7 @@ export class JobsService {
     private readonly clock: Clock,
     private readonly runStore: RunStore,
     private readonly scheduler: SchedulerService,
+    private readonly cache: JobCache,
   ) {}
 
   async create(dto: CreateJobDto): Promise<JobResponse> {
@@ -49,16 +51,19 @@ export class JobsService {
         nextRun: this.nextRunOf(schedule, timezone, isActive),
       }),
     );
+    await this.cache.invalidate([job.id]);
     return JobResponse.from(job);
   }
 
-  async list(query: ListJobsQuery): Promise<JobPageResponse> {
-    const { jobs, total } = await this.jobs.list(query);
-    return { data: jobs.map(JobResponse.from), total, limit: query.limit, offset: query.offset };
+  list(query: ListJobsQuery): Promise<JobPageResponse> {
+    return this.cache.list(JSON.stringify(query), async () => {
+      const { jobs, total } = await this.jobs.list(query);
+      return { data: jobs.map(JobResponse.from), total, limit: query.limit, offset: query.offset };
+    });
   }
 
-  async get(id: number): Promise<JobResponse> {
-    return JobResponse.from(await this.require(id));
+  get(id: number): Promise<JobResponse> {
+    return this.cache.job(id, async () => JobResponse.from(await this.require(id)));
   }
 
   async update(id: number, dto: UpdateJobDto): Promise<JobResponse> {
@@ -78,12 +83,15 @@ export class JobsService {
       );
     }
     const job = await this.saving(dto.name ?? current.name, () => this.jobs.update(id, data));
+    await this.cache.invalidate([id]);
     if (!job) throw notFound(id);
     return JobResponse.from(job);
   }
 
   async remove(id: number): Promise<void> {
-    if (!(await this.jobs.delete(id))) throw notFound(id);
+    const deleted = await this.jobs.delete(id);
+    await this.cache.invalidate([id]);
+    if (!deleted) throw notFound(id);
   }
 
   async nextRuns(id: number, count: number): Promise<Date[]> {
@@ -103,10 +111,9 @@ export class JobsService {
    */
   async trigger(id: number): Promise<RunResponse> {
     const pending = await this.runStore.enqueueManualRun(id);
-    if (!pending) throw notFound(id);
-    this.scheduler.wake();
-    const run = await this.runs.findById(Number(pending.id));
+    const run = pending && (await this.runs.findById(Number(pending.id)));
     if (!run) throw notFound(id);
+    this.scheduler.wake();
     return RunResponse.from(run);
   }
 

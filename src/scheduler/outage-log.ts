@@ -1,3 +1,4 @@
+import { describe } from '../observability/describe-error';
 import type { Logger } from '@nestjs/common';
 
 /**
@@ -23,8 +24,4 @@ export class OutageLog {
     this.logger.log(`${this.what} works again after ${Date.now() - this.failingSince} ms`);
     this.failingSince = undefined;
   }
-}
-
-export function describe(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
 }

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { JobTypeRegistry } from '../job-types/job-type.registry';
 import { truncate } from '../job-types/output';
 import { InstanceIdentity } from './instance-identity';
@@ -7,7 +8,9 @@ import { RunInterruption } from './run-interruption';
 import { RunStore } from './run-store';
 import type { ClaimedRun } from './sql/claimed-run';
 import type { RunOutcome } from './sql/finish-run';
-import { describe } from './outage-log';
+import { describe } from '../observability/describe-error';
+import { Metrics } from '../observability/metrics';
+import { createRunLogger, type RunLogger } from '../observability/run-logger';
 
 const FINISH_RETRY_LIMIT_MS = 30_000;
 
@@ -33,16 +36,20 @@ export class RunExecutor {
     private readonly types: JobTypeRegistry,
     private readonly store: RunStore,
     private readonly instance: InstanceIdentity,
+    private readonly metrics: Metrics,
+    @InjectPinoLogger('RunExecutor') private readonly baseLogger: PinoLogger,
   ) {}
 
   async execute(run: ClaimedRun, controller: AbortController): Promise<void> {
-    const logger = new Logger(`job ${run.jobId} run ${run.id}`);
+    const logger = createRunLogger(this.baseLogger.logger, { jobId: run.jobId, runId: run.id, attempt: run.attempt });
     const startedAt = Date.now();
+    // Lag is the scheduler's delay in starting an occurrence; a retry's wait is its backoff, not lag.
+    if (run.attempt === 1) this.metrics.schedulingLag.observe({ type: run.type }, (startedAt - run.scheduledFor.getTime()) / 1000);
     const timer = setTimeout(
       () => controller.abort(new RunInterruption('timeout', `timed out after ${run.timeoutMs} ms`)),
       run.timeoutMs,
     );
-    let outcome: Omit<RunOutcome, 'runId' | 'durationMs' | 'retryDelayMs'>;
+    let outcome: Omit<RunOutcome, 'runId' | 'jobId' | 'durationMs' | 'retryDelayMs'>;
     try {
       const execution = this.types.get(run.type).execute({
         job: { id: run.jobId, name: run.jobName, type: run.type },
@@ -65,10 +72,14 @@ export class RunExecutor {
     } finally {
       clearTimeout(timer);
     }
+    const durationMs = Date.now() - startedAt;
+    this.metrics.jobRuns.inc({ type: run.type, status: outcome.status });
+    this.metrics.runDuration.observe({ type: run.type, status: outcome.status }, durationMs / 1000);
     await this.record(logger, controller, {
       ...outcome,
       runId: run.id,
-      durationMs: Date.now() - startedAt,
+      jobId: run.jobId,
+      durationMs,
       retryDelayMs: retryDelayMs(run.retryBackoffMs, run.attempt),
     });
   }
@@ -77,7 +88,7 @@ export class RunExecutor {
    * Keeps trying while the database is unreachable: an outcome lost here would have the run
    * abandoned and executed again. Stops once the lease is known to be lost.
    */
-  private async record(logger: Logger, controller: AbortController, outcome: RunOutcome): Promise<void> {
+  private async record(logger: RunLogger, controller: AbortController, outcome: RunOutcome): Promise<void> {
     const deadline = Date.now() + FINISH_RETRY_LIMIT_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {

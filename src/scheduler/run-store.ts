@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { JobCache } from '../cache/job-cache';
 import type { Environment } from '../config/environment';
 import { planClaims } from './claim-plan';
 import { NextRunCalculator } from './next-run-calculator';
@@ -20,7 +21,10 @@ export interface DueClaim {
   runs: ClaimedRun[];
 }
 
-/** The scheduler's reads and writes, on the scheduler's own pool. */
+/**
+ * The scheduler's reads and writes, on the scheduler's own pool. Every write that changes a job
+ * (nextRun, lastRun, lastStatus) invalidates its cached copies once committed.
+ */
 @Injectable()
 export class RunStore {
   private readonly leaseMs: number;
@@ -29,6 +33,7 @@ export class RunStore {
   constructor(
     private readonly database: SchedulerPool,
     private readonly nextRuns: NextRunCalculator,
+    private readonly cache: JobCache,
     config: ConfigService<Environment, true>,
   ) {
     this.leaseMs = config.get('RUN_LEASE_MS', { infer: true });
@@ -39,23 +44,28 @@ export class RunStore {
    * One short transaction: lock due jobs (SKIP LOCKED), move each to its next occurrence, insert
    * their runs, commit. Nothing executes while the locks are held.
    */
-  claimDue(limit: number, instanceId: string): Promise<DueClaim> {
-    return this.database.transaction(async (transaction) => {
+  async claimDue(limit: number, instanceId: string): Promise<DueClaim> {
+    const claim = await this.database.transaction(async (transaction) => {
       const due = await selectDueJobs(transaction, limit);
-      if (due.length === 0) return { selected: 0, runs: [] };
+      if (due.length === 0) return { jobIds: [], runs: [] };
       const advances = planClaims(due, this.misfireThresholdMs, this.nextRuns.next);
       const rows = await recordClaims(transaction, advances, instanceId, this.leaseMs);
-      return { selected: due.length, runs: rows.map(toClaimedRun) };
+      return { jobIds: due.map((job) => job.id), runs: rows.map(toClaimedRun) };
     });
+    if (claim.jobIds.length > 0) await this.cache.invalidate(claim.jobIds);
+    return { selected: claim.jobIds.length, runs: claim.runs };
   }
 
   async claimPending(limit: number, instanceId: string): Promise<ClaimedRun[]> {
-    const rows = await claimPendingRuns(this.database.pool, limit, instanceId, this.leaseMs);
-    return rows.map(toClaimedRun);
+    const runs = (await claimPendingRuns(this.database.pool, limit, instanceId, this.leaseMs)).map(toClaimedRun);
+    if (runs.length > 0) await this.cache.invalidate(runs.map((run) => run.jobId));
+    return runs;
   }
 
-  finish(instanceId: string, outcome: RunOutcome): Promise<FinishResult> {
-    return finishRun(this.database.pool, instanceId, outcome);
+  async finish(instanceId: string, outcome: RunOutcome): Promise<FinishResult> {
+    const result = await finishRun(this.database.pool, instanceId, outcome);
+    if (result.recorded) await this.cache.invalidate([outcome.jobId]);
+    return result;
   }
 
   extendLeases(runIds: number[], instanceId: string): Promise<Set<number>> {
@@ -63,11 +73,17 @@ export class RunStore {
   }
 
   abandonExpired(limit: number): Promise<AbandonResult> {
-    return abandonRuns(this.database.pool, limit);
+    return this.invalidatingAbandoned(abandonRuns(this.database.pool, limit));
   }
 
   handBack(handBack: HandBack): Promise<AbandonResult> {
-    return abandonRuns(this.database.pool, handBack.runIds.length, handBack);
+    return this.invalidatingAbandoned(abandonRuns(this.database.pool, handBack.runIds.length, handBack));
+  }
+
+  private async invalidatingAbandoned(abandoning: Promise<AbandonResult>): Promise<AbandonResult> {
+    const result = await abandoning;
+    if (result.jobIds.length > 0) await this.cache.invalidate(result.jobIds);
+    return result;
   }
 
   enqueueManualRun(jobId: number): Promise<PendingRunRow | null> {

@@ -24,6 +24,6 @@ import { SchedulerService } from './scheduler.service';
     RunPruner,
     SchedulerService,
   ],
-  exports: [RunStore, SchedulerService],
+  exports: [RunStore, SchedulerService, SchedulerPool],
 })
 export class SchedulerModule {}

@@ -3,10 +3,12 @@ import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { Environment } from '../config/environment';
+import { Metrics } from '../observability/metrics';
 import { InFlightRuns } from './in-flight-runs';
 import { InstanceIdentity } from './instance-identity';
 import { LeaseKeeper } from './lease-keeper';
-import { describe, OutageLog } from './outage-log';
+import { describe } from '../observability/describe-error';
+import { OutageLog } from './outage-log';
 import { RunExecutor } from './run-executor';
 import { RunInterruption } from './run-interruption';
 import { RunPruner } from './run-pruner';
@@ -34,6 +36,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
   private drainAgain = false;
   private backlog = false;
   private stopping = false;
+  private startedThisTick = 0;
   /** When the last tick completed; the readiness check reads it. */
   lastTickAt: Date | undefined;
 
@@ -45,6 +48,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly pruner: RunPruner,
     private readonly instance: InstanceIdentity,
     private readonly registry: SchedulerRegistry,
+    private readonly metrics: Metrics,
     config: ConfigService<Environment, true>,
   ) {
     this.environment = {
@@ -79,15 +83,20 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
   async tick(): Promise<void> {
     if (this.ticking || this.stopping) return;
     this.ticking = true;
+    this.startedThisTick = 0;
     try {
       const rescued = await this.store.abandonExpired(RESCUE_BATCH);
+      this.metrics.abandonedRuns.inc(rescued.abandoned);
       if (rescued.abandoned > 0) {
         this.logger.warn(`abandoned ${rescued.abandoned} runs whose instance stopped renewing their lease; ${rescued.retried} retried`);
       }
       await this.drain();
       this.outage.succeeded();
       this.lastTickAt = new Date();
+      this.metrics.ticks.inc();
+      this.metrics.claimedPerTick.observe(this.startedThisTick);
     } catch (error) {
+      this.metrics.tickErrors.inc();
       this.outage.failed(error);
     } finally {
       this.ticking = false;
@@ -148,7 +157,10 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       this.logger.error(`run ${run.id} of job ${run.jobId} crashed the executor: ${describe(error)}`);
     });
     this.inFlight.add(run.id, controller, done);
+    this.startedThisTick += 1;
+    this.metrics.runsInFlight.set(this.inFlight.size);
     void done.then(() => {
+      this.metrics.runsInFlight.set(this.inFlight.size);
       if (this.backlog && !this.stopping) this.wake();
     });
   }

@@ -39,14 +39,22 @@ function describeFieldError(message: string): string {
   return `is invalid: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
 }
 
-/** The canonical IANA name of `timezone`, or undefined when the runtime does not know it. */
+/** The runtime's zone names by lower case, to restore the usual spelling of "europe/paris". */
+const ZONES_BY_LOWER_CASE = new Map(['UTC', ...Intl.supportedValuesOf('timeZone')].map((zone) => [zone.toLowerCase(), zone]));
+
+/**
+ * The name to store for `timezone`, or undefined when the runtime does not know it. The name is
+ * kept as given (only its letter case is corrected), because the runtime would turn current IANA
+ * names into legacy links (Asia/Kolkata into Asia/Calcutta).
+ */
 export function canonicalTimezone(timezone: string): string | undefined {
   if (timezone.trim() === '' || timezone !== timezone.trim()) return undefined;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
   } catch {
     return undefined;
   }
+  return ZONES_BY_LOWER_CASE.get(timezone.toLowerCase()) ?? timezone;
 }
 
 /**

@@ -15,7 +15,7 @@ export interface TestApp {
  */
 export async function startTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  Object.assign(process.env, { LOG_LEVEL: 'error', ...environment, DATABASE_URL: database.url, MIGRATE_ON_START: 'false' });
+  Object.assign(process.env, { LOG_LEVEL: 'error', THROTTLE_LIMIT: '0', ...environment, DATABASE_URL: database.url, MIGRATE_ON_START: 'false' });
   const { AppModule } = await import('../../src/app.module.js');
   const { createApp } = await import('../../src/http/create-app.js');
   const app = await createApp(AppModule);

@@ -35,6 +35,7 @@ export class CreateJobDto {
    * @example "0 9 * * *"
    */
   @IsString()
+  @MaxLength(200)
   @IsCronExpression()
   schedule: string;
 

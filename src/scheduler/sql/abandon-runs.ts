@@ -4,6 +4,7 @@ import type { Queryable } from './queryable';
 export interface AbandonResult {
   abandoned: number;
   retried: number;
+  jobIds: number[];
 }
 
 export interface HandBack {
@@ -17,7 +18,7 @@ export interface HandBack {
  * it is an instance giving up its own runs (at shutdown) instead, leases expired or not.
  */
 export async function abandonRuns(pool: Queryable, limit: number, handBack?: HandBack): Promise<AbandonResult> {
-  const { rows } = await pool.query<{ abandoned: string; retried: string }>(
+  const { rows } = await pool.query<{ abandoned: string; retried: string; job_ids: number[] | null }>(
     `WITH expired AS (
        SELECT id FROM job_runs
         WHERE status = 'running'
@@ -52,8 +53,9 @@ export async function abandonRuns(pool: Queryable, limit: number, handBack?: Han
        ON CONFLICT (job_id, scheduled_for, attempt) DO NOTHING
        RETURNING id
      )
-     SELECT (SELECT count(*) FROM abandoned) AS abandoned, (SELECT count(*) FROM retried) AS retried`,
+     SELECT (SELECT count(*) FROM abandoned) AS abandoned, (SELECT count(*) FROM retried) AS retried,
+            (SELECT array_agg(DISTINCT job_id) FROM abandoned) AS job_ids`,
     [limit, handBack?.runIds ?? null, handBack?.instanceId ?? null],
   );
-  return { abandoned: Number(rows[0].abandoned), retried: Number(rows[0].retried) };
+  return { abandoned: Number(rows[0].abandoned), retried: Number(rows[0].retried), jobIds: rows[0].job_ids ?? [] };
 }

@@ -4,6 +4,7 @@ export type FinalStatus = 'succeeded' | 'failed' | 'timed_out';
 
 export interface RunOutcome {
   runId: number;
+  jobId: number;
   status: FinalStatus;
   durationMs: number;
   error: string | null;

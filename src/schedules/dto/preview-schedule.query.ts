@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsCronExpression, IsTimeZone } from '../../validation/schedule.validators';
 
 export class PreviewScheduleQuery {
   /** Cron expression, 5 or 6 fields. @example "0 9 * * 1-5" */
   @IsString()
+  @MaxLength(200)
   @IsCronExpression()
   schedule: string;
 

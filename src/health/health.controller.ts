@@ -1,0 +1,32 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Readiness } from './readiness';
+
+@ApiTags('health')
+@SkipThrottle()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly readiness: Readiness,
+  ) {}
+
+  /** Liveness: the process answers. Never touches the database. */
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: 200 when every check is up, else 503 naming the failing checks. */
+  @Get()
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => this.readiness.databaseReachable(),
+      () => this.readiness.migrationsApplied(),
+      () => this.readiness.schedulerTicking(),
+    ]);
+  }
+}

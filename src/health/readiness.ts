@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { CronExpressionParser } from 'cron-parser';
+import type { Environment } from '../config/environment';
+import { pendingMigrations } from '../database/migrations/migrator';
+import { SchedulerPool } from '../scheduler/scheduler-pool';
+import { SchedulerService } from '../scheduler/scheduler.service';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+/** The interval between two ticks of the scheduler's cron expression. */
+function tickIntervalMs(expression: string): number {
+  const iterator = CronExpressionParser.parse(expression, { tz: 'UTC' });
+  const first = iterator.next().getTime();
+  return iterator.next().getTime() - first;
+}
+
+/** What readiness means here: database reachable, schema migrated, scheduler ticking. */
+@Injectable()
+export class Readiness {
+  private readonly startedAt = Date.now();
+  /** A scheduler that has not completed a tick for three intervals (at least 10 s) is stuck. */
+  private readonly maxTickAgeMs: number;
+
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly database: SchedulerPool,
+    private readonly scheduler: SchedulerService,
+    config: ConfigService<Environment, true>,
+  ) {
+    this.maxTickAgeMs = Math.max(10_000, 3 * tickIntervalMs(config.get('SCHEDULER_TICK', { infer: true })));
+  }
+
+  databaseReachable() {
+    return this.health
+      .check('database')
+      .attempt(async () => {
+        await this.database.pool.query('SELECT 1');
+      })
+      .withTimeout(CHECK_TIMEOUT_MS);
+  }
+
+  async migrationsApplied() {
+    const session = this.health.check('migrations');
+    const pending = await pendingMigrations(this.database.pool);
+    return pending.length === 0 ? session.up() : session.down({ message: `pending migrations: ${pending.join(', ')}` });
+  }
+
+  schedulerTicking() {
+    const session = this.health.check('scheduler');
+    if (!this.scheduler.enabled) return session.up({ message: 'disabled on this instance (SCHEDULER_ENABLED=false)' });
+    const last = this.scheduler.lastTickAt?.getTime();
+    const age = Date.now() - (last ?? this.startedAt);
+    const lastTickAt = last ? new Date(last).toISOString() : null;
+    return age <= this.maxTickAgeMs
+      ? session.up({ lastTickAt })
+      : session.down({ message: `no completed tick for ${age} ms (limit ${this.maxTickAgeMs} ms)`, lastTickAt });
+  }
+}

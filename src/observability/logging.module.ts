@@ -1,0 +1,67 @@
+import { ConfigService } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import pino, { type DestinationStream, type Level } from 'pino';
+import pretty from 'pino-pretty';
+import type { Environment } from '../config/environment';
+
+const LEVELS: Record<Environment['LOG_LEVEL'], Level> = {
+  fatal: 'fatal',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+/** Secrets never reach a log line, wherever they sit in it. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'params.headers',
+  '*.params.headers',
+  '*.password',
+  '*.token',
+  '*.apiKey',
+];
+
+function destination(environment: Environment): DestinationStream {
+  const console = environment.NODE_ENV === 'development' ? pretty({ colorize: true, sync: true }) : pino.destination(1);
+  if (!environment.LOG_FILE) return console;
+  const file = pino.destination({ dest: environment.LOG_FILE, mkdir: true, sync: true });
+  return pino.multistream([{ stream: console }, { stream: file }]);
+}
+
+/**
+ * Structured JSON logs (pretty in development): one line per request with its request id, which
+ * also tags every line logged while the request is handled.
+ */
+export const LoggingModule = LoggerModule.forRootAsync({
+  inject: [ConfigService],
+  useFactory: (config: ConfigService<Environment, true>) => {
+    const environment = {
+      NODE_ENV: config.get('NODE_ENV', { infer: true }),
+      LOG_LEVEL: config.get('LOG_LEVEL', { infer: true }),
+      LOG_FILE: config.get('LOG_FILE', { infer: true }),
+    } as Environment;
+    return {
+      pinoHttp: [
+        {
+          level: LEVELS[environment.LOG_LEVEL],
+          redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+          genReqId: (request: IncomingMessage) => {
+            const given = request.headers['x-request-id'];
+            return typeof given === 'string' && given.length <= 200 ? given : randomUUID();
+          },
+          autoLogging: { ignore: (request: IncomingMessage) => /^\/(health|metrics)/.test(request.url ?? '') },
+          customLogLevel: (_request, response, error) =>
+            error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+        },
+        destination(environment),
+      ],
+    };
+  },
+});
