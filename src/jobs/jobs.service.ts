@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { JobCache } from '../cache/job-cache';
 import { Clock } from '../clock/clock';
 import { isUniqueViolation } from '../database/prisma-errors';
@@ -33,6 +34,7 @@ export class JobsService {
     private readonly runStore: RunStore,
     private readonly scheduler: SchedulerService,
     private readonly cache: JobCache,
+    @InjectPinoLogger('Jobs') private readonly audit: PinoLogger,
   ) {}
 
   async create(dto: CreateJobDto): Promise<JobResponse> {
@@ -52,6 +54,7 @@ export class JobsService {
       }),
     );
     await this.cache.invalidate([job.id]);
+    this.audit.info({ jobId: job.id, name: job.name, type, schedule, params: job.params }, 'job created');
     return JobResponse.from(job);
   }
 
@@ -85,6 +88,7 @@ export class JobsService {
     const job = await this.saving(dto.name ?? current.name, () => this.jobs.update(id, data));
     await this.cache.invalidate([id]);
     if (!job) throw notFound(id);
+    this.audit.info({ jobId: id, changes: dto }, 'job updated');
     return JobResponse.from(job);
   }
 
@@ -92,6 +96,7 @@ export class JobsService {
     const deleted = await this.jobs.delete(id);
     await this.cache.invalidate([id]);
     if (!deleted) throw notFound(id);
+    this.audit.info({ jobId: id }, 'job deleted');
   }
 
   async nextRuns(id: number, count: number): Promise<Date[]> {
@@ -114,6 +119,7 @@ export class JobsService {
     const run = pending && (await this.runs.findById(Number(pending.id)));
     if (!run) throw notFound(id);
     this.scheduler.wake();
+    this.audit.info({ jobId: id, runId: run.id }, 'run requested');
     return RunResponse.from(run);
   }
 

@@ -23,6 +23,7 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
   'params.headers',
   '*.params.headers',
+  'changes.params.headers',
   '*.password',
   '*.token',
   '*.apiKey',

@@ -1,0 +1,114 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SchedulerService } from '../src/scheduler/scheduler.service';
+import { SchedulerDriver } from './support/scheduler-driver';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
+
+/** True while a process with this pid exists. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// Configuration is read once per test file: this one enables shell jobs. That they are refused
+// when disabled is covered in jobs.e2e-spec.ts.
+describe('shell jobs, enabled', () => {
+  let t: TestApp;
+  let driver: SchedulerDriver;
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'shell-jobs-'));
+    t = await startTestApp({
+      SHELL_JOBS_ENABLED: 'true',
+      SCHEDULER_ENABLED: 'true',
+      SCHEDULER_TICK: '0 0 1 1 *',
+      RUN_LEASE_MS: '3000',
+      SHUTDOWN_GRACE_MS: '2000',
+    });
+    driver = new SchedulerDriver(t, t.app.get(SchedulerService));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  const node = (script: string, ...rest: string[]) => ({ command: process.execPath, args: ['-e', script, ...rest] });
+
+  async function runOnce(params: Record<string, unknown>, job: Record<string, unknown> = {}) {
+    const created = await driver.createDueJob({ type: 'shell', params, ...job });
+    const [run] = await driver.tickAndWaitForRuns(created.id);
+    return run;
+  }
+
+  it('are accepted at the API', async () => {
+    const { body } = await t.http
+      .post('/jobs')
+      .send({ name: 'backup', schedule: '0 3 * * *', type: 'shell', params: { command: 'pg_dump', args: ['--version'] } })
+      .expect(201);
+    expect(body.params).toEqual({ command: 'pg_dump', args: ['--version'], env: {} });
+  });
+
+  it('still refuse params the type does not know', async () => {
+    const response = await t.http
+      .post('/jobs')
+      .send({ name: 'bad shell', schedule: '0 3 * * *', type: 'shell', params: { command: 'ls', shell: true } })
+      .expect(400);
+    expect(response.body.message).toContain('params.shell: is not a known field');
+  });
+
+  it('succeed with what the command printed as output', async () => {
+    const run = await runOnce(node("console.log('hi')"));
+    expect(run).toMatchObject({ status: 'succeeded', output: 'hi', error: null, attempt: 1 });
+  });
+
+  it('fail on a non-zero exit, with the exit code and what the command printed in the error', async () => {
+    const run = await runOnce(node("console.error('disk full'); process.exit(3)"));
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('exited with code 3');
+    expect(run.error).toContain('disk full');
+    expect(run.output).toBeNull();
+  });
+
+  it('pass args to the program as they are, without a shell', async () => {
+    const run = await runOnce(node('console.log(process.argv[1])', '$HOME; echo injected'));
+    expect(run).toMatchObject({ status: 'succeeded', output: '$HOME; echo injected' });
+  });
+
+  it('run in cwd with env added to the environment', async () => {
+    const run = await runOnce({
+      ...node('console.log(process.cwd() + " " + process.env.GREETING)'),
+      cwd: folder,
+      env: { GREETING: 'hello' },
+    });
+    expect(run).toMatchObject({ status: 'succeeded', output: `${folder} hello` });
+  });
+
+  it('fail when the command does not exist, saying so', async () => {
+    const run = await runOnce({ command: 'no-such-command-7f3a' });
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('ENOENT');
+  });
+
+  it('are killed when they run past timeoutMs, and end timed_out', async () => {
+    const pidFile = join(folder, 'sleeper.pid');
+    const job = await driver.createDueJob({
+      type: 'shell',
+      params: node(`require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000)`),
+      timeoutMs: 1500,
+    });
+    const ticked = Date.now();
+    const [run] = await driver.tickAndWaitForRuns(job.id);
+    expect(Date.now() - ticked).toBeLessThan(5_000);
+    expect(run).toMatchObject({ status: 'timed_out', error: 'timed out after 1500 ms' });
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    expect(pid).toBeGreaterThan(0);
+    await waitFor(async () => !isAlive(pid), 5_000, `the timed-out command (pid ${pid}) to be killed`);
+  });
+});
