@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/**', 'src/generated/**', 'node_modules/**', 'coverage/**', '.data/**', 'bench/results/**']),
+  globalIgnores(['dist/**', 'dist-ui/**', 'src/generated/**', 'node_modules/**', 'coverage/**', '.data/**', 'bench/results/**']),
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
@@ -61,6 +61,20 @@ export default defineConfig(
       '@typescript-eslint/unbound-method': 'off',
       // jest.isolateModules() loads a fresh copy of a module only through require().
       '@typescript-eslint/no-require-imports': 'off',
+    },
+  },
+  {
+    // The dashboard: browser code, type-checked against its own tsconfig (DOM, Preact's JSX).
+    files: ['ui/src/**/*.{ts,tsx}'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { project: './ui/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.browser },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      // Event handlers given an async function (onSubmit={submit}) are the usual Preact idiom.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
     },
   },
   {

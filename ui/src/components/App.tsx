@@ -1,0 +1,85 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { forgetToken, hasToken, onTokenChange } from '../api';
+import { subscribeFlash } from '../flash';
+import { followLink, href, useLocation } from '../router';
+import { JobFormPage } from './JobFormPage';
+import { JobPage } from './JobPage';
+import { JobsPage } from './JobsPage';
+import { TokenDialog } from './TokenDialog';
+
+function route(path: string) {
+  if (path === '/' || path === '/jobs') return { view: 'jobs' as const };
+  if (path === '/jobs/new') return { view: 'create' as const };
+  const match = /^\/jobs\/(\d+)(\/edit)?$/.exec(path);
+  if (match) return { view: match[2] ? ('edit' as const) : ('job' as const), id: Number(match[1]) };
+  return { view: 'missing' as const };
+}
+
+export function App() {
+  const location = useLocation();
+  const target = route(location.path);
+  const [message, setMessage] = useState<string | undefined>();
+  const [signedIn, setSignedIn] = useState(hasToken());
+  const main = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+
+  useEffect(() => subscribeFlash(setMessage), []);
+  useEffect(() => onTokenChange(() => setSignedIn(hasToken())), []);
+  // After a navigation, focus moves to the new page's heading, as a page load would, so a screen reader
+  // announces it and Tab starts from the top of the content.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    window.scrollTo(0, 0);
+    requestAnimationFrame(() => main.current?.querySelector<HTMLElement>('h1')?.focus());
+  }, [location.path]);
+
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <a class="brand" href={href('/')} onClick={(event) => followLink(event, '/')}>
+          <span aria-hidden="true" class="brand-mark">
+            ◷
+          </span>{' '}
+          Scheduler
+        </a>
+        <nav aria-label="Main">
+          <a href={href('/')} onClick={(event) => followLink(event, '/')} aria-current={target.view === 'jobs' ? 'page' : undefined}>
+            Jobs
+          </a>
+          <a href="/api" class="external">
+            API docs
+          </a>
+          {signedIn && (
+            <button type="button" class="link-button" onClick={forgetToken}>
+              Forget token
+            </button>
+          )}
+        </nav>
+      </header>
+      <div class="flash" role="status" aria-live="polite">
+        {message && <p class="flash-message">{message}</p>}
+      </div>
+      <main id="main" ref={main} class="page">
+        {target.view === 'jobs' && <JobsPage query={location.query} />}
+        {target.view === 'create' && <JobFormPage />}
+        {target.view === 'edit' && <JobFormPage id={target.id} key={`edit-${target.id}`} />}
+        {target.view === 'job' && <JobPage id={target.id} key={`job-${target.id}`} />}
+        {target.view === 'missing' && (
+          <section>
+            <h1 tabIndex={-1}>Page not found</h1>
+            <p>
+              There is no page at this address. <a href={href('/')} onClick={(event) => followLink(event, '/')}>Back to the jobs</a>
+            </p>
+          </section>
+        )}
+      </main>
+      <TokenDialog />
+    </>
+  );
+}

@@ -1,0 +1,163 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
+import { duration } from '../format';
+import { usePolling } from '../hooks';
+import { RUN_STATUSES, type Run } from '../types';
+import { ErrorBanner } from './ErrorBanner';
+import { Pagination } from './JobsPage';
+import { FAILURES, StatusBadge, statusLabel } from './StatusBadge';
+import { Time } from './Time';
+
+const PAGE_SIZE = 20;
+const UNFINISHED = new Set(['queued', 'running', 'retry_pending']);
+
+/** A job's runs, newest first, one page at a time; failures stand out and carry their error inline. */
+export function RunHistory(props: { jobId: number; jobName: string; now: number; fast: boolean; jobVersion: string; onBusy: (busy: boolean) => void }) {
+  const { jobId, jobName, now, fast, jobVersion, onBusy } = props;
+  const [status, setStatus] = useState('');
+  const [page, setPage] = useState(1);
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const filters = { status: status || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
+  // The job's lastRun moving means a new run exists: the key change loads the page at once.
+  const runs = usePolling(() => api.listRuns(jobId, filters), `${jobId}-${JSON.stringify(filters)}-${jobVersion}`, fast ? 1000 : 5000);
+  const data = runs.data;
+  const busy = Boolean(data?.data.some((run) => UNFINISHED.has(run.status)));
+  useEffect(() => onBusy(busy), [busy]);
+
+  const toggle = (id: number) => {
+    const next = new Set(open);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setOpen(next);
+  };
+
+  return (
+    <section aria-labelledby="runs-title" class="runs">
+      <div class="section-header">
+        <h2 id="runs-title">Run history</h2>
+        <div class="field field--inline">
+          <label for="runs-status">Show</label>
+          <select
+            id="runs-status"
+            value={status}
+            onChange={(event) => {
+              setStatus(event.currentTarget.value);
+              setPage(1);
+            }}
+          >
+            <option value="">all runs</option>
+            {RUN_STATUSES.map((value) => (
+              <option value={value} key={value}>
+                {statusLabel(value)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <ErrorBanner error={runs.error} prefix="Could not load the runs:" onRetry={runs.reload} />
+      {!data && !runs.error && <p class="muted">Loading runs…</p>}
+      {data && data.total === 0 && <p class="empty">{status ? `No ${statusLabel(status as Run['status'])} runs.` : 'No runs yet. “Run now” starts one.'}</p>}
+      {data && data.data.length > 0 && (
+        <>
+          <table class="table runs-table">
+            <caption class="visually-hidden">Runs of {jobName}, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Scheduled for</th>
+                <th scope="col">Status</th>
+                <th scope="col">Started</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Attempt</th>
+                <th scope="col">Instance</th>
+                <th scope="col">
+                  <span class="visually-hidden">Details</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.data.map((run) => (
+                <RunRows run={run} now={now} open={open.has(run.id)} onToggle={() => toggle(run.id)} key={run.id} />
+              ))}
+            </tbody>
+          </table>
+          <Pagination
+            page={page}
+            pages={Math.max(1, Math.ceil(data.total / PAGE_SIZE))}
+            total={data.total}
+            offset={data.offset}
+            shown={data.data.length}
+            noun="runs"
+            onPage={setPage}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+function RunRows({ run, now, open, onToggle }: { run: Run; now: number; open: boolean; onToggle: () => void }) {
+  const failed = FAILURES.includes(run.status);
+  const detailsId = `run-${run.id}-details`;
+  return (
+    <>
+      <tr class={failed ? 'row--failed' : undefined} data-run-id={run.id} data-status={run.status}>
+        <td data-label="Scheduled for">
+          <Time iso={run.scheduledFor} now={now} seconds />
+        </td>
+        <td data-label="Status">
+          <StatusBadge status={run.status} />
+          {failed && run.error && <div class="small error-preview">{firstLine(run.error)}</div>}
+        </td>
+        <td data-label="Started">{run.startedAt ? <Time iso={run.startedAt} seconds relative={false} /> : <span class="muted">—</span>}</td>
+        <td data-label="Duration">{duration(run.durationMs)}</td>
+        <td data-label="Attempt">{run.attempt}</td>
+        <td data-label="Instance" class="mono small">
+          {run.instanceId ?? <span class="muted">—</span>}
+        </td>
+        <td class="cell-action">
+          <button type="button" class="button button--small" aria-expanded={open} aria-controls={detailsId} onClick={onToggle}>
+            {open ? 'Hide' : 'Details'}
+            <span class="visually-hidden"> of run {run.id}</span>
+          </button>
+        </td>
+      </tr>
+      {open && (
+        <tr class="details-row" id={detailsId}>
+          <td colSpan={7}>
+            <dl class="settings">
+              <dt>Run</dt>
+              <dd>
+                {run.id}, attempt {run.attempt}
+              </dd>
+              {run.finishedAt && (
+                <>
+                  <dt>Finished</dt>
+                  <dd>
+                    <Time iso={run.finishedAt} seconds relative={false} />
+                  </dd>
+                </>
+              )}
+              {run.runAt && run.status === 'retry_pending' && (
+                <>
+                  <dt>Retry at</dt>
+                  <dd>
+                    <Time iso={run.runAt} seconds now={now} />
+                  </dd>
+                </>
+              )}
+              <dt>Error</dt>
+              <dd>{run.error ? <pre class="code-block code-block--error">{run.error}</pre> : <span class="muted">none</span>}</dd>
+              <dt>Output</dt>
+              <dd>{run.output ? <pre class="code-block">{run.output}</pre> : <span class="muted">none</span>}</dd>
+            </dl>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0];
+  return line.length > 120 ? `${line.slice(0, 117)}…` : line;
+}

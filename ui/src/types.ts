@@ -1,0 +1,77 @@
+// The shapes of the public REST API, as documented in README.md ("The job", "Run history").
+
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'abandoned',
+  'skipped',
+  'retry_pending',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const JOB_TYPES = ['log', 'http', 'shell'] as const;
+
+export interface Job {
+  id: number;
+  name: string;
+  description: string | null;
+  schedule: string;
+  timezone: string;
+  type: string;
+  params: Record<string, unknown>;
+  isActive: boolean;
+  overlapPolicy: 'allow' | 'forbid';
+  misfirePolicy: 'run_once' | 'skip';
+  maxAttempts: number;
+  retryBackoffMs: number;
+  timeoutMs: number;
+  lastRun: string | null;
+  lastStatus: RunStatus | null;
+  nextRun: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Run {
+  id: number;
+  jobId: number;
+  scheduledFor: string;
+  attempt: number;
+  status: RunStatus;
+  instanceId: string | null;
+  runAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  error: string | null;
+  output: string | null;
+  leaseExpiresAt: string | null;
+  createdAt: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** A job as POST /jobs and PATCH /jobs/:id take it. */
+export type JobInput = Pick<
+  Job,
+  | 'name'
+  | 'description'
+  | 'schedule'
+  | 'timezone'
+  | 'type'
+  | 'params'
+  | 'isActive'
+  | 'overlapPolicy'
+  | 'misfirePolicy'
+  | 'maxAttempts'
+  | 'retryBackoffMs'
+  | 'timeoutMs'
+>;
