@@ -1,0 +1,319 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { findFreePort } from '../src/database/embedded-database';
+import { ServiceProcess } from './support/service-process';
+import { startTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { waitFor } from './support/wait-for';
+
+/**
+ * The dashboard (/ui) in Debian's Chromium, driven by playwright-core, against a real process of the
+ * service with a one-second tick: what a person does with it, from the form to the run history.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = resolve(__dirname, '..', 'docs', 'screenshots');
+const haveChromium = existsSync(CHROMIUM);
+const maybe = haveChromium ? describe : describe.skip;
+if (!haveChromium) {
+  console.warn(`test/dashboard.e2e-spec.ts skipped: no browser at ${CHROMIUM}. Install it with: apt-get install -y chromium`);
+}
+
+const PARIS = 'Europe/Paris';
+
+interface Job {
+  id: number;
+  name: string;
+  nextRun: string | null;
+  isActive: boolean;
+}
+
+/** The next 00:30 UTC after `now`: when "30 9 * * *" in Asia/Tokyo (UTC+9, no daylight saving) next fires. */
+function nextHalfPastMidnightUtc(now: Date): Date {
+  const candidate = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 0, 30));
+  if (candidate <= now) candidate.setUTCDate(candidate.getUTCDate() + 1);
+  return candidate;
+}
+
+describe('serving the dashboard', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // startTestApp leaves its settings in process.env; put it back so later service processes inherit none.
+    const saved = { ...process.env };
+    try {
+      app = await startTestApp({ API_TOKENS: 's3cret' });
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+  afterAll(() => app?.close());
+
+  it('needs no token for the page itself, only for the API it calls', async () => {
+    await app.http.get('/ui/').expect(200);
+    await app.http.get('/jobs').expect(401);
+    await app.http.get('/jobs').set('authorization', 'Bearer s3cret').expect(200);
+  });
+
+  it('redirects / to /ui/ and answers every client-side route with the page', async () => {
+    await app.http.get('/').expect(302).expect('location', '/ui/');
+    await app.http.get('/ui').expect(301).expect('location', '/ui/');
+    for (const path of ['/ui/', '/ui/jobs/7', '/ui/jobs/new']) {
+      const response = await app.http.get(path).expect(200).expect('content-type', /text\/html/).expect('cache-control', 'no-cache');
+      expect(response.text).toContain('<div id="app"></div>');
+    }
+  });
+
+  it('serves the hashed assets for a year and a missing asset as a 404, not as the page', async () => {
+    const page = await app.http.get('/ui/').expect(200);
+    const script = /src="(\/ui\/assets\/[^"]+\.js)"/.exec(page.text)?.[1];
+    expect(script).toBeDefined();
+    await app.http.get(script!).expect(200).expect('content-type', /javascript/).expect('cache-control', /immutable/);
+    await app.http.get('/ui/assets/index-gone.js').expect(404);
+  });
+});
+
+maybe('the dashboard in a real browser', () => {
+  let database: TestDatabase;
+  let service: ServiceProcess;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (response.status === 204 ? undefined : await response.json()) as T };
+  };
+  const jobNamed = async (name: string) => {
+    const { body } = await api<{ data: Job[] }>('GET', `/jobs?search=${encodeURIComponent(name)}`);
+    return body.data.find((job) => job.name === name);
+  };
+  const row = (name: string) => page.locator('.jobs-table tbody tr', { has: page.getByRole('link', { name, exact: true }) });
+  const browserErrors: string[] = [];
+  const watchedPages = new WeakSet<Page>();
+  const watchForErrors = (target: Page) => {
+    if (watchedPages.has(target)) return;
+    watchedPages.add(target);
+    target.on('pageerror', (error) => browserErrors.push(`${target.url()}: ${error.message}`));
+    target.on('console', (message) => {
+      // Chromium logs every 4xx answer; the API's 400 (bad cron) and 401 (no token) are expected here.
+      const expected = /responded with a status of 40[01]\b/.test(message.text());
+      if (message.type() === 'error' && !expected) browserErrors.push(`${target.url()}: ${message.text()}`);
+    });
+  };
+  const screenshot = (name: string, target: Page = page) => target.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    database = await createTestDatabase();
+    service = await ServiceProcess.start({ DATABASE_URL: database.url, SCHEDULER_TICK: '* * * * * *' }, 'dashboard-e2e');
+    userDataDir = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      viewport: { width: 1280, height: 800 },
+      locale: 'en-US',
+      timezoneId: PARIS,
+    });
+    context.setDefaultTimeout(10_000);
+    // Any script error or blocked resource (say, by the Content-Security-Policy) fails the last test.
+    context.on('page', watchForErrors);
+    page = context.pages()[0] ?? (await context.newPage());
+    watchForErrors(page);
+
+    // A few jobs around the one the tests create, so the list looks like a real one in its screenshot.
+    const closedPort = await findFreePort();
+    const seeds = [
+      { name: 'Daily email digest', description: 'Newsletter to subscribers', schedule: '0 9 * * 1-5', timezone: 'Europe/London' },
+      { name: 'Sync invoices', schedule: '*/10 * * * *', type: 'http', params: { url: `http://127.0.0.1:${closedPort}/invoices`, method: 'POST' } },
+      { name: 'Weekly cleanup', schedule: '0 3 * * 0', isActive: false },
+      { name: 'Heartbeat', schedule: '*/5 * * * *', timezone: 'America/New_York' },
+    ];
+    for (const seed of seeds) {
+      const created = await api<Job>('POST', '/jobs', seed);
+      if (created.status !== 201) throw new Error(`seeding ${seed.name}: ${JSON.stringify(created.body)}`);
+      if (seed.name === 'Daily email digest' || seed.name === 'Sync invoices') await api('POST', `/jobs/${created.body.id}/run`);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await service?.stop();
+    await database?.drop();
+  });
+
+  it('creates a job through the form, with a live preview, and lists it with its next run', async () => {
+    await page.goto(`${service.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/ui/');
+    await page.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor();
+
+    await page.getByRole('link', { name: 'New job' }).click();
+    await page.getByRole('heading', { name: 'New job', level: 1 }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Morning digest');
+    await page.getByLabel('Description').fill('Summary of the night, for the Tokyo office');
+    await page.getByLabel('Schedule (cron)').fill('30 9 * * *');
+    await page.getByLabel('Time zone', { exact: true }).fill('Asia/Tokyo');
+    await page.getByLabel('Message').fill('digest sent');
+
+    // The preview is the service's own reading of the expression (GET /schedules/preview).
+    const expected = nextHalfPastMidnightUtc(new Date());
+    await page.locator(`.preview-list li time[datetime="${expected.toISOString()}"]`).waitFor();
+    expect(await page.locator('.preview-list li').count()).toBe(5);
+    expect(await page.locator('#field-schedule-description').textContent()).toBe('At 09:30');
+    await screenshot('job-form.png');
+
+    await page.getByRole('button', { name: 'Create job' }).click();
+    await page.getByRole('heading', { name: 'Morning digest', level: 1 }).waitFor();
+    expect(await page.getByRole('status').textContent()).toContain('Created “Morning digest”');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+    const nextRun = row('Morning digest').locator('td.next-run time');
+    await nextRun.waitFor();
+    expect(await nextRun.getAttribute('datetime')).toBe(expected.toISOString());
+    expect((await jobNamed('Morning digest'))?.nextRun).toBe(expected.toISOString());
+    // Shown in the viewer's zone (Paris), not the job's (Tokyo) nor UTC.
+    const parisClock = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', timeZone: PARIS }).format(expected);
+    expect(await nextRun.textContent()).toContain(parisClock);
+    expect(await row('Morning digest').textContent()).toContain('At 09:30');
+
+    // The seeded runs have finished by now: one of each outcome for the screenshot.
+    await row('Sync invoices').locator('[data-status="failed"]').waitFor();
+    await row('Daily email digest').locator('[data-status="succeeded"]').waitFor();
+    await screenshot('jobs.png');
+  });
+
+  it('shows an invalid cron expression rejected next to the schedule field', async () => {
+    await page.getByRole('link', { name: 'New job' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Broken schedule');
+    await page.getByLabel('Schedule (cron)').fill('61 * * * *');
+    // Submitted from the keyboard.
+    await page.getByLabel('Schedule (cron)').press('Enter');
+
+    const fieldError = page.locator('.field', { has: page.locator('#field-schedule') }).locator('.field-error');
+    await fieldError.waitFor();
+    expect(await fieldError.textContent()).toContain("'61 * * * *' is not a valid cron expression: minute must be 0-59 (got 61)");
+    expect(await page.locator('#field-schedule').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#field-schedule').getAttribute('aria-describedby')).toContain('field-schedule-error');
+    expect(await page.locator('#form-problems').textContent()).toContain('Schedule');
+    expect(new URL(page.url()).pathname).toBe('/ui/jobs/new');
+    expect(await jobNamed('Broken schedule')).toBeUndefined();
+  });
+
+  it('runs a job now and shows its run as succeeded', async () => {
+    const job = (await jobNamed('Morning digest'))!;
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    await page.getByText('No runs yet.').waitFor();
+    await page.getByRole('button', { name: 'Run now' }).click();
+
+    const run = page.locator('.runs-table tbody tr[data-status="succeeded"]');
+    await run.waitFor();
+    expect(await run.locator('.badge').textContent()).toContain('succeeded');
+    expect(await run.locator('[data-label="Instance"]').textContent()).toBe('dashboard-e2e');
+    await run.getByRole('button', { name: /Details/ }).click();
+    expect(await page.locator('.details-row').textContent()).toContain('digest sent');
+  });
+
+  it('shows a failed run with its error, for the job page screenshot', async () => {
+    const job = (await jobNamed('Sync invoices'))!;
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    const failed = page.locator('.runs-table tbody tr.row--failed');
+    await failed.waitFor();
+    await failed.getByRole('button', { name: /Details/ }).click();
+    expect(await page.locator('.details-row .code-block--error').textContent()).toContain('fetch failed');
+    await screenshot('job-detail.png');
+  });
+
+  it('pauses a job and clears its next run', async () => {
+    const job = (await jobNamed('Morning digest'))!;
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Resume' }).waitFor();
+    expect(await page.locator('#job-state').textContent()).toBe('Paused');
+    expect(await page.locator('#job-next-run').textContent()).toBe('none while paused');
+    expect(await jobNamed('Morning digest')).toMatchObject({ isActive: false, nextRun: null });
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+    await row('Morning digest').locator('td.next-run', { hasText: 'paused' }).waitFor();
+    expect(await row('Morning digest').getByRole('switch').isChecked()).toBe(false);
+  });
+
+  it('deletes a job after a confirmation', async () => {
+    const job = (await jobNamed('Morning digest'))!;
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete “Morning digest”?' });
+    await dialog.waitFor();
+    // Cancel has the focus: Enter alone deletes nothing.
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await api('GET', `/jobs/${job.id}`)).status).toBe(200);
+
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await dialog.getByRole('button', { name: 'Delete job' }).click();
+    await page.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor();
+    expect(await page.getByRole('status').textContent()).toContain('Deleted “Morning digest”');
+    await waitFor(async () => (await row('Morning digest').count()) === 0, 5000, 'the deleted job to leave the list');
+    expect((await api('GET', `/jobs/${job.id}`)).status).toBe(404);
+  });
+
+  it('asks once for a token on a 401 and keeps it for the browser tab', async () => {
+    // The service's own auth is configured elsewhere (API_TOKENS); here the browser plays a service
+    // that wants "Bearer s3cret" on every API call.
+    const tab = await context.newPage();
+    let unauthorized = 0;
+    await tab.route(
+      (url) => url.pathname.startsWith('/jobs') || url.pathname.startsWith('/schedules'),
+      (route) => {
+        if (route.request().headers().authorization === 'Bearer s3cret') return route.continue();
+        unauthorized++;
+        return route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ statusCode: 401, error: 'Unauthorized', message: 'a bearer token is required' }) });
+      },
+    );
+    await tab.goto(`${service.url}/ui/`);
+    const dialog = tab.getByRole('dialog', { name: 'API token needed' });
+    await dialog.waitFor();
+    await dialog.getByLabel('API token').fill('s3cret');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await tab.locator('.jobs-table').waitFor();
+    // Expressions as strings: they run in the page, whose DOM types this (Node) project does not load.
+    expect(await tab.evaluate("sessionStorage.getItem('scheduler.apiToken')")).toBe('s3cret');
+
+    await tab.reload();
+    await tab.locator('.jobs-table').waitFor();
+    expect(await tab.getByRole('dialog').count()).toBe(0);
+    expect(unauthorized).toBe(1);
+    await tab.close();
+  });
+
+  it('fits a phone-sized screen', async () => {
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(`${service.url}/ui/`);
+    await phone.locator('.jobs-table tbody tr').first().waitFor();
+    const overflow = await phone.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: join(SCREENSHOTS, 'jobs-mobile.png') });
+    await phone.close();
+  });
+
+  it('logged no script error and had nothing blocked along the way', () => {
+    expect(browserErrors).toEqual([]);
+  });
+});
