@@ -60,7 +60,7 @@ describeTopology(`native topology: Nginx, two instances, Prometheus${missing ? `
     for (const count of perInstance.values()) expect(count).toBeGreaterThanOrEqual(5);
   });
 
-  it('Nginx hides /metrics, which Prometheus scrapes per replica, and passes the health check and the API''s 401 through', async () => {
+  it('Nginx hides /metrics, which Prometheus scrapes per replica, and passes the health check and the 401 of the API through', async () => {
     expect((await fetch(`${topology.nginxUrl}/metrics`)).status).toBe(404);
     expect((await fetch(`${topology.nginxUrl}/jobs`)).status).toBe(401);
     expect((await fetch(`${topology.nginxUrl}/health`)).status).toBe(200);
