@@ -33,7 +33,14 @@ export function App() {
       return;
     }
     window.scrollTo(0, 0);
-    requestAnimationFrame(() => main.current?.querySelector<HTMLElement>('h1')?.focus());
+    // The heading of a page that loads its data first appears a moment later: look for it for a second.
+    let tries = 0;
+    const timer = setInterval(() => {
+      const heading = main.current?.querySelector<HTMLElement>('h1');
+      if (heading) heading.focus();
+      if (heading || ++tries > 20) clearInterval(timer);
+    }, 50);
+    return () => clearInterval(timer);
   }, [location.path]);
 
   return (
