@@ -17,7 +17,7 @@ const SCREENSHOTS = resolve(__dirname, '..', 'docs', 'screenshots');
 const haveChromium = existsSync(CHROMIUM);
 const maybe = haveChromium ? describe : describe.skip;
 if (!haveChromium) {
-  console.warn(`test/dashboard.e2e-spec.ts skipped: no browser at ${CHROMIUM}. Install it with: apt-get install -y chromium`);
+  console.warn(`the dashboard's browser tests are skipped: no browser at ${CHROMIUM}. Install it with: apt-get install -y chromium`);
 }
 
 const PARIS = 'Europe/Paris';
@@ -238,6 +238,23 @@ maybe('the dashboard in a real browser', () => {
     await failed.getByRole('button', { name: /Details/ }).click();
     expect(await page.locator('.details-row .code-block--error').textContent()).toContain('fetch failed');
     await screenshot('job-detail.png');
+  });
+
+  it('edits a job with its current settings filled in', async () => {
+    const job = (await jobNamed('Sync invoices'))!;
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('heading', { name: 'Edit “Sync invoices”', level: 1 }).waitFor();
+    expect(await page.getByLabel('URL').inputValue()).toMatch(/\/invoices$/);
+    expect(await page.getByLabel('Method').inputValue()).toBe('POST');
+    await page.getByLabel('Schedule (cron)').fill('0 */2 * * *');
+    await page.getByLabel('Expected statuses').fill('200, 204');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+
+    await page.getByRole('heading', { name: 'Sync invoices', level: 1 }).waitFor();
+    expect(await page.locator('.cards').textContent()).toContain('On the hour, every 2 hours');
+    const { body } = await api<Job & { schedule: string; params: Record<string, unknown> }>('GET', `/jobs/${job.id}`);
+    expect(body).toMatchObject({ schedule: '0 */2 * * *', params: { method: 'POST', expectedStatus: [200, 204] } });
   });
 
   it('pauses a job and clears its next run', async () => {
