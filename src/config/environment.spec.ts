@@ -1,4 +1,7 @@
-import { validateEnvironment } from './environment';
+import { getMetadataStorage } from 'class-validator';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Environment, validateEnvironment } from './environment';
 
 describe('validateEnvironment', () => {
   it('fills in defaults when nothing is set', () => {
@@ -28,5 +31,16 @@ describe('validateEnvironment', () => {
     );
     expect(() => validateEnvironment({ MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START="maybe": must be a boolean value/);
     expect(() => validateEnvironment({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL="loud"/);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable the service reads', () => {
+    const example = readFileSync(join(__dirname, '../../.env.example'), 'utf8');
+    const documented = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]));
+    const read = getMetadataStorage()
+      .getTargetValidationMetadatas(Environment, '', true, false)
+      .map((rule) => rule.propertyName);
+    expect([...new Set(read)].filter((name) => !documented.has(name))).toEqual([]);
   });
 });

@@ -65,7 +65,8 @@ export async function startEmbeddedDatabase(
     persistent: options.persistent ?? true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: runsAsRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    // TCP on loopback only; no Unix socket, whose lock file in /tmp could clash with a stale one.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300'],
     onLog: () => undefined,
     onError: (error) => log(`embedded PostgreSQL: ${String(error).trim()}`),
   });

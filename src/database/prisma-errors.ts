@@ -15,7 +15,8 @@ export const isRecordNotFound = (error: unknown) => hasCode(error, 'P2025');
  * the request may succeed later, so it is a 503, not a 500.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  if (hasCode(error, 'P1001') || hasCode(error, 'P2024')) return true;
+  // Can't reach, timed out, server closed the connection, no pooled connection in time.
+  if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024'].some((code) => hasCode(error, code))) return true;
   const text = describe(error);
   return /timeout exceeded when trying to connect|ECONNREFUSED|Connection terminated|DatabaseNotReachable|ECONNRESET|the database system is (starting up|shutting down)/i.test(text);
 }

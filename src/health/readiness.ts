@@ -41,10 +41,14 @@ export class Readiness {
       .withTimeout(CHECK_TIMEOUT_MS);
   }
 
-  async migrationsApplied() {
-    const session = this.health.check('migrations');
-    const pending = await pendingMigrations(this.database.pool);
-    return pending.length === 0 ? session.up() : session.down({ message: `pending migrations: ${pending.join(', ')}` });
+  migrationsApplied() {
+    return this.health
+      .check('migrations')
+      .attempt(async () => {
+        const pending = await pendingMigrations(this.database.pool);
+        if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
+      })
+      .withTimeout(CHECK_TIMEOUT_MS);
   }
 
   schedulerTicking() {

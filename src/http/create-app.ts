@@ -1,5 +1,6 @@
 import helmet from '@fastify/helmet';
 import type { Type } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -32,6 +33,8 @@ export async function createApp(appModule: Type<unknown>): Promise<NestFastifyAp
     bodyLimit: environment.BODY_LIMIT_BYTES,
     requestTimeout: environment.REQUEST_TIMEOUT_MS,
     trustProxy: environment.TRUST_PROXY,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { bufferLogs: true, abortOnError: false });
   const logger = app.get(Logger);
@@ -42,6 +45,10 @@ export async function createApp(appModule: Type<unknown>): Promise<NestFastifyAp
   requireBearerTokens(fastify, apiTokens, environment.METRICS_TOKEN);
   if (apiTokens.length === 0) logger.warn('API_TOKENS is not set: the API is open to anyone who can reach it', 'Security');
   recordHttpMetrics(fastify, app.get(Metrics));
+  fastify.addHook('onSend', (request, reply, _payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
   const origins = commaSeparated(environment.CORS_ORIGINS);
   if (origins.length > 0) app.enableCors({ origin: origins });
   app.useGlobalPipes(createValidationPipe());

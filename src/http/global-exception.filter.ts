@@ -22,6 +22,10 @@ export class GlobalExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof HttpException && isHealthReport(exception)) {
+      void reply.status(exception.getStatus()).send(exception.getResponse());
+      return;
+    }
     const body = this.toBody(exception);
     void reply.status(body.statusCode).send(body);
   }
@@ -38,6 +42,12 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     this.logger.error(`unhandled error, reference ${reference}`, exception instanceof Error ? exception.stack : String(exception));
     return { statusCode: 500, error: 'Internal Server Error', message: `Internal error; reference ${reference}` };
   }
+}
+
+/** Terminus's 503 report names the failing checks; it goes out as it is. */
+function isHealthReport(exception: HttpException): boolean {
+  const response = exception.getResponse();
+  return typeof response === 'object' && (response as { status?: unknown }).status === 'error' && 'details' in response;
 }
 
 function fromHttpException(exception: HttpException): ErrorBody {

@@ -1,5 +1,4 @@
 import { ConfigService } from '@nestjs/config';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { type DestinationStream, type Level } from 'pino';
@@ -37,8 +36,9 @@ function destination(environment: Environment): DestinationStream {
 }
 
 /**
- * Structured JSON logs (pretty in development): one line per request with its request id, which
- * also tags every line logged while the request is handled.
+ * Structured JSON logs (pretty in development): one line per request with its request id (Fastify's,
+ * taken from X-Request-Id when the client sends one), which also tags every line logged while the
+ * request is handled.
  */
 export const LoggingModule = LoggerModule.forRootAsync({
   inject: [ConfigService],
@@ -49,14 +49,12 @@ export const LoggingModule = LoggerModule.forRootAsync({
       LOG_FILE: config.get('LOG_FILE', { infer: true }),
     } as Environment;
     return {
+      // nestjs-pino's default route pattern matches nothing under Nest 12's Fastify adapter; '*' does.
+      forRoutes: ['*'],
       pinoHttp: [
         {
           level: LEVELS[environment.LOG_LEVEL],
           redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-          genReqId: (request: IncomingMessage) => {
-            const given = request.headers['x-request-id'];
-            return typeof given === 'string' && given.length <= 200 ? given : randomUUID();
-          },
           autoLogging: { ignore: (request: IncomingMessage) => /^\/(health|metrics)/.test(request.url ?? '') },
           customLogLevel: (_request, response, error) =>
             error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',

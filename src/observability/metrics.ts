@@ -78,6 +78,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly misfires = new Counter({
+    name: 'scheduler_misfires_total',
+    help: 'Occurrences found later than the misfire threshold, by the misfire policy applied',
+    labelNames: ['policy'] as const,
+    registers: [this.registry],
+  });
+
   readonly abandonedRuns = new Counter({
     name: 'scheduler_abandoned_runs_total',
     help: 'Runs this instance marked abandoned because their instance stopped renewing the lease',

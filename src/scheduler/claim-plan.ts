@@ -6,6 +6,8 @@ export type NextOccurrence = (schedule: string, timezone: string, after: Date) =
 export interface JobAdvance {
   job: DueJobRow;
   nextRun: Date | null;
+  /** The occurrence was later than the misfire threshold. */
+  misfired: boolean;
   run?: { scheduledFor: Date; status: 'running' | 'skipped'; error: string | null };
 }
 
@@ -24,10 +26,10 @@ export function planClaims(jobs: DueJobRow[], misfireThresholdMs: number, nextOc
     const occurrence = job.next_run;
     const misfired = job.db_now.getTime() - occurrence.getTime() > misfireThresholdMs;
     const nextRun = nextOccurrence(job.schedule, job.timezone, misfired ? job.db_now : occurrence);
-    if (misfired && job.misfire_policy === 'skip') return { job, nextRun };
+    if (misfired && job.misfire_policy === 'skip') return { job, nextRun, misfired };
     const run = job.busy
       ? { scheduledFor: occurrence, status: 'skipped' as const, error: OVERLAP_SKIP_REASON }
       : { scheduledFor: occurrence, status: 'running' as const, error: null };
-    return { job, nextRun, run };
+    return { job, nextRun, misfired, run };
   });
 }

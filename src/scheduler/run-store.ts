@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JobCache } from '../cache/job-cache';
 import type { Environment } from '../config/environment';
-import { planClaims } from './claim-plan';
+import { Metrics } from '../observability/metrics';
+import { type JobAdvance, planClaims } from './claim-plan';
 import { NextRunCalculator } from './next-run-calculator';
 import { SchedulerPool } from './scheduler-pool';
 import { abandonRuns, type AbandonResult, type HandBack } from './sql/abandon-runs';
@@ -34,6 +35,7 @@ export class RunStore {
     private readonly database: SchedulerPool,
     private readonly nextRuns: NextRunCalculator,
     private readonly cache: JobCache,
+    private readonly metrics: Metrics,
     config: ConfigService<Environment, true>,
   ) {
     this.leaseMs = config.get('RUN_LEASE_MS', { infer: true });
@@ -47,13 +49,21 @@ export class RunStore {
   async claimDue(limit: number, instanceId: string): Promise<DueClaim> {
     const claim = await this.database.transaction(async (transaction) => {
       const due = await selectDueJobs(transaction, limit);
-      if (due.length === 0) return { jobIds: [], runs: [] };
+      if (due.length === 0) return { jobIds: [], runs: [], advances: [] };
       const advances = planClaims(due, this.misfireThresholdMs, this.nextRuns.next);
       const rows = await recordClaims(transaction, advances, instanceId, this.leaseMs);
-      return { jobIds: due.map((job) => job.id), runs: rows.map(toClaimedRun) };
+      return { jobIds: due.map((job) => job.id), runs: rows.map(toClaimedRun), advances };
     });
+    this.count(claim.advances);
     if (claim.jobIds.length > 0) await this.cache.invalidate(claim.jobIds);
     return { selected: claim.jobIds.length, runs: claim.runs };
+  }
+
+  private count(advances: JobAdvance[]): void {
+    for (const { job, run, misfired } of advances) {
+      if (run?.status === 'skipped') this.metrics.jobRuns.inc({ type: job.type, status: 'skipped' });
+      if (misfired) this.metrics.misfires.inc({ policy: job.misfire_policy });
+    }
   }
 
   async claimPending(limit: number, instanceId: string): Promise<ClaimedRun[]> {

@@ -40,7 +40,7 @@ export class ServiceProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`${this.instanceId} exited early:\n${this.output.join('')}`);
-      const ok = await fetch(`${this.url}/jobs?limit=1`).then((response) => response.ok, () => false);
+      const ok = await fetch(`${this.url}/health/live`).then((response) => response.ok, () => false);
       if (ok) return;
       await new Promise((resolveWait) => setTimeout(resolveWait, 100));
     }

@@ -1,5 +1,4 @@
-import { createServer, type Server, type Socket, connect } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 /**
  * A loopback TCP proxy in front of PostgreSQL that a test can cut: `cut()` drops every connection
@@ -8,33 +7,38 @@ import type { AddressInfo } from 'node:net';
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private open = true;
+  private readonly server = createServer((client) => this.relay(client));
 
   private constructor(
-    private readonly server: Server,
-    readonly port: number,
+    private readonly targetHost: string,
+    private readonly targetPort: number,
   ) {}
 
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
   static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
-    const server = createServer((client) => {
-      if (!proxy?.open) {
-        client.destroy();
-        return;
-      }
-      const upstream = connect(targetPort, targetHost);
-      for (const socket of [client, upstream]) {
-        proxy.sockets.add(socket);
-        socket.on('close', () => proxy?.sockets.delete(socket));
-        socket.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new TcpProxy(server, (server.address() as AddressInfo).port);
+    const proxy = new TcpProxy(targetHost, targetPort);
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
     return proxy;
+  }
+
+  private relay(client: Socket): void {
+    if (!this.open) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(this.targetPort, this.targetHost);
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
   }
 
   /** `url` with its host and port replaced by the proxy's. */

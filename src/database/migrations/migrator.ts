@@ -12,6 +12,7 @@ import { NO_FILTERS, openSchemaEngine } from './schema-engine';
 
 /** Arbitrary, fixed key: every instance that migrates at start-up queues on this lock. */
 const MIGRATION_LOCK_KEY = 727_073_690_001;
+const UNDEFINED_TABLE = '42P01';
 
 /**
  * Applies the pending migrations. Instances starting together serialise on an advisory lock held
@@ -45,7 +46,11 @@ export async function pendingMigrations(client: Pick<Client, 'query'>): Promise<
   const applied = await client
     .query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL')
     .then((result) => new Set(result.rows.map((row) => row.migration_name)))
-    .catch(() => new Set<string>());
+    .catch((error: unknown) => {
+      // No migrations table yet means none applied; any other error (database down) is the caller's.
+      if ((error as { code?: unknown }).code === UNDEFINED_TABLE) return new Set<string>();
+      throw error;
+    });
   return migrationNames().filter((name) => !applied.has(name));
 }
 
