@@ -11,6 +11,8 @@ const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) 
   return raw;
 };
 
+export const EXECUTION_MODES = ['inline', 'broker'] as const;
+
 /** Every environment variable the service reads, with its default. README.md lists them for operators. */
 export class Environment {
   @IsIn(['development', 'production', 'test'])
@@ -165,6 +167,32 @@ export class Environment {
   @IsBoolean()
   @Transform(toBoolean)
   TRUST_PROXY: boolean = false;
+
+  /** inline: the instance that claims a run executes it. broker: runs go to workers through RabbitMQ. */
+  @IsIn(EXECUTION_MODES)
+  EXECUTION_MODE: (typeof EXECUTION_MODES)[number] = 'inline';
+
+  /** Broker mode: consume and execute runs from the queue. Defaults to true. */
+  @IsBoolean()
+  @Transform(toBoolean)
+  WORKER_ENABLED: boolean = true;
+
+  @Matches(/^amqps?:\/\/\S+$/, { message: 'must be an amqp:// or amqps:// URL' })
+  AMQP_URL: string = 'amqp://guest:guest@127.0.0.1:5672';
+
+  @IsString()
+  @Length(1, 200)
+  AMQP_QUEUE: string = 'scheduler.runs';
+
+  /** Broker mode: a run queued for longer than this without a worker taking it is published again. */
+  @IsInt()
+  @Min(1000)
+  QUEUED_REPUBLISH_MS: number = 30_000;
+
+  /** Fault injection for tests: exit right after a claim commits, before its runs are published. */
+  @IsBoolean()
+  @Transform(toBoolean)
+  FAULT_EXIT_BEFORE_PUBLISH: boolean = false;
 }
 
 /** Rules across variables, checked after each variable is valid on its own. */

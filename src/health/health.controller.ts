@@ -27,6 +27,7 @@ export class HealthController {
       () => this.readiness.databaseReachable(),
       () => this.readiness.migrationsApplied(),
       () => this.readiness.schedulerTicking(),
+      () => this.readiness.brokerConnected(),
     ]);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { CronExpressionParser } from 'cron-parser';
+import { BrokerConnection } from '../broker/broker-connection';
 import type { Environment } from '../config/environment';
 import { pendingMigrations } from '../database/migrations/migrator';
 import { SchedulerPool } from '../scheduler/scheduler-pool';
@@ -16,19 +17,22 @@ function tickIntervalMs(expression: string): number {
   return iterator.next().getTime() - first;
 }
 
-/** What readiness means here: database reachable, schema migrated, scheduler ticking. */
+/** What readiness means here: database reachable, schema migrated, scheduler ticking, broker connected. */
 @Injectable()
 export class Readiness {
   private readonly startedAt = Date.now();
   /** A scheduler that has not completed a tick for three intervals (at least 10 s) is stuck. */
   private readonly maxTickAgeMs: number;
+  private readonly brokered: boolean;
 
   constructor(
     private readonly health: HealthIndicatorService,
     private readonly database: SchedulerPool,
     private readonly scheduler: SchedulerService,
+    private readonly broker: BrokerConnection,
     config: ConfigService<Environment, true>,
   ) {
+    this.brokered = config.get('EXECUTION_MODE', { infer: true }) === 'broker';
     this.maxTickAgeMs = Math.max(10_000, 3 * tickIntervalMs(config.get('SCHEDULER_TICK', { infer: true })));
   }
 
@@ -49,6 +53,12 @@ export class Readiness {
         if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
       })
       .withTimeout(CHECK_TIMEOUT_MS);
+  }
+
+  brokerConnected() {
+    const session = this.health.check('broker');
+    if (!this.brokered) return session.up({ message: 'inline mode: no broker' });
+    return this.broker.connected ? session.up() : session.down({ message: 'RabbitMQ is unreachable; reconnecting' });
   }
 
   schedulerTicking() {

@@ -85,6 +85,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly brokerMessages = new Counter({
+    name: 'broker_messages_total',
+    help: 'Broker mode: run messages published, republished, consumed, skipped (no longer queued) and dead-lettered',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+
+  readonly brokerQueueDepth = new Gauge({
+    name: 'broker_queue_messages',
+    help: 'Broker mode: messages waiting in the runs queue, as last seen by a scheduler tick',
+    registers: [this.registry],
+  });
+
   readonly abandonedRuns = new Counter({
     name: 'scheduler_abandoned_runs_total',
     help: 'Runs this instance marked abandoned because their instance stopped renewing the lease',

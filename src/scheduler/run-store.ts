@@ -13,7 +13,9 @@ import { enqueueManualRun, type PendingRunRow } from './sql/enqueue-manual-run';
 import { extendLeases } from './sql/extend-leases';
 import { type FinishResult, finishRun, type RunOutcome } from './sql/finish-run';
 import { pruneRuns } from './sql/prune-runs';
-import { recordClaims } from './sql/record-claims';
+import { type ClaimedStatus, recordClaims } from './sql/record-claims';
+import { requeueStaleRuns } from './sql/requeue-stale-runs';
+import { startQueuedRun } from './sql/start-queued-run';
 import { selectDueJobs } from './sql/select-due-jobs';
 
 export interface DueClaim {
@@ -30,6 +32,8 @@ export interface DueClaim {
 export class RunStore {
   private readonly leaseMs: number;
   private readonly misfireThresholdMs: number;
+  /** Inline mode starts claimed runs here; broker mode queues them for a worker. */
+  private readonly claimedStatus: ClaimedStatus;
 
   constructor(
     private readonly database: SchedulerPool,
@@ -40,6 +44,7 @@ export class RunStore {
   ) {
     this.leaseMs = config.get('RUN_LEASE_MS', { infer: true });
     this.misfireThresholdMs = config.get('MISFIRE_THRESHOLD_MS', { infer: true });
+    this.claimedStatus = config.get('EXECUTION_MODE', { infer: true }) === 'broker' ? 'queued' : 'running';
   }
 
   /**
@@ -51,7 +56,7 @@ export class RunStore {
       const due = await selectDueJobs(transaction, limit);
       if (due.length === 0) return { jobIds: [], runs: [], advances: [] };
       const advances = planClaims(due, this.misfireThresholdMs, this.nextRuns.next);
-      const rows = await recordClaims(transaction, advances, instanceId, this.leaseMs);
+      const rows = await recordClaims(transaction, advances, instanceId, this.leaseMs, this.claimedStatus);
       return { jobIds: due.map((job) => job.id), runs: rows.map(toClaimedRun), advances };
     });
     this.count(claim.advances);
@@ -67,9 +72,20 @@ export class RunStore {
   }
 
   async claimPending(limit: number, instanceId: string): Promise<ClaimedRun[]> {
-    const runs = (await claimPendingRuns(this.database.pool, limit, instanceId, this.leaseMs)).map(toClaimedRun);
+    const runs = (await claimPendingRuns(this.database.pool, limit, instanceId, this.leaseMs, this.claimedStatus)).map(toClaimedRun);
     if (runs.length > 0) await this.cache.invalidate(runs.map((run) => run.jobId));
     return runs;
+  }
+
+  /** Broker mode: a worker takes a queued run. `exists` is false for an id that names no run. */
+  async startQueued(runId: number, instanceId: string): Promise<{ run: ClaimedRun | null; exists: boolean }> {
+    const { run, exists } = await startQueuedRun(this.database.pool, runId, instanceId, this.leaseMs);
+    if (run) await this.cache.invalidate([run.job_id]);
+    return { run: run && toClaimedRun(run), exists };
+  }
+
+  requeueStale(olderThanMs: number, limit: number): Promise<number[]> {
+    return requeueStaleRuns(this.database.pool, olderThanMs, limit);
   }
 
   async finish(instanceId: string, outcome: RunOutcome): Promise<FinishResult> {

@@ -3,7 +3,10 @@ import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { Environment } from '../config/environment';
+import { BrokerConnection } from '../broker/broker-connection';
+import { RunPublisher } from '../broker/run-publisher';
 import { Metrics } from '../observability/metrics';
+import { RunConsumer } from './run-consumer';
 import { InFlightRuns } from './in-flight-runs';
 import { InstanceIdentity } from './instance-identity';
 import { LeaseKeeper } from './lease-keeper';
@@ -29,8 +32,18 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly outage = new OutageLog(this.logger, 'the scheduler tick');
   private readonly environment: Pick<
     Environment,
-    'SCHEDULER_ENABLED' | 'SCHEDULER_TICK' | 'SCHEDULER_BATCH_SIZE' | 'SCHEDULER_CONCURRENCY' | 'SHUTDOWN_GRACE_MS'
+    | 'SCHEDULER_ENABLED'
+    | 'SCHEDULER_TICK'
+    | 'SCHEDULER_BATCH_SIZE'
+    | 'SCHEDULER_CONCURRENCY'
+    | 'SHUTDOWN_GRACE_MS'
+    | 'QUEUED_REPUBLISH_MS'
+    | 'FAULT_EXIT_BEFORE_PUBLISH'
   >;
+  /** Broker mode: claimed runs are queued and published for workers instead of started here. */
+  private readonly brokered: boolean;
+  /** This instance executes runs: inline mode with the scheduler on, or a broker-mode worker. */
+  private readonly executes: boolean;
   private ticking = false;
   private draining: Promise<void> | undefined;
   private drainAgain = false;
@@ -49,6 +62,9 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly instance: InstanceIdentity,
     private readonly registry: SchedulerRegistry,
     private readonly metrics: Metrics,
+    private readonly broker: BrokerConnection,
+    private readonly publisher: RunPublisher,
+    private readonly consumer: RunConsumer,
     config: ConfigService<Environment, true>,
   ) {
     this.environment = {
@@ -57,24 +73,38 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       SCHEDULER_BATCH_SIZE: config.get('SCHEDULER_BATCH_SIZE', { infer: true }),
       SCHEDULER_CONCURRENCY: config.get('SCHEDULER_CONCURRENCY', { infer: true }),
       SHUTDOWN_GRACE_MS: config.get('SHUTDOWN_GRACE_MS', { infer: true }),
+      QUEUED_REPUBLISH_MS: config.get('QUEUED_REPUBLISH_MS', { infer: true }),
+      FAULT_EXIT_BEFORE_PUBLISH: config.get('FAULT_EXIT_BEFORE_PUBLISH', { infer: true }),
     };
+    this.brokered = config.get('EXECUTION_MODE', { infer: true }) === 'broker';
+    this.executes = this.brokered ? config.get('WORKER_ENABLED', { infer: true }) : this.enabled;
   }
 
   get enabled(): boolean {
     return this.environment.SCHEDULER_ENABLED;
   }
 
+  /** Whether this instance executes runs; the readiness check and shutdown use it. */
+  get executesRuns(): boolean {
+    return this.executes;
+  }
+
   onApplicationBootstrap(): void {
+    if (this.brokered) this.broker.start();
+    if (this.executes) this.leases.start();
+    if (this.brokered && this.executes) {
+      this.consumer.start(this.environment.SCHEDULER_CONCURRENCY, (run) => this.start(run));
+      this.logger.log(`instance ${this.instance.id} executes runs from RabbitMQ, up to ${this.environment.SCHEDULER_CONCURRENCY} at once`);
+    }
     if (!this.enabled) {
-      this.logger.log('SCHEDULER_ENABLED=false: this instance serves the API only');
+      this.logger.log('SCHEDULER_ENABLED=false: this instance does not schedule');
       return;
     }
     const job = CronJob.from({ cronTime: this.environment.SCHEDULER_TICK, onTick: () => void this.tick(), start: true });
     this.registry.addCronJob(TICK_JOB, job);
-    this.leases.start();
     this.pruner.start();
     this.logger.log(
-      `instance ${this.instance.id} ticks on "${this.environment.SCHEDULER_TICK}", ` +
+      `instance ${this.instance.id} ticks on "${this.environment.SCHEDULER_TICK}" in ${this.brokered ? 'broker' : 'inline'} mode, ` +
         `concurrency ${this.environment.SCHEDULER_CONCURRENCY}, batch ${this.environment.SCHEDULER_BATCH_SIZE}`,
     );
   }
@@ -90,6 +120,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       if (rescued.abandoned > 0) {
         this.logger.warn(`abandoned ${rescued.abandoned} runs whose instance stopped renewing their lease; ${rescued.retried} retried`);
       }
+      if (this.brokered) await this.republishStale();
       await this.drain();
       this.outage.succeeded();
       this.lastTickAt = new Date();
@@ -127,17 +158,22 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     return this.draining;
   }
 
-  private async claimUntilFullOrEmpty(): Promise<void> {
+  /** Inline: as many as free slots allow. Broker: a full batch; workers pace themselves. */
+  private capacity(): number {
     const { SCHEDULER_BATCH_SIZE: batch, SCHEDULER_CONCURRENCY: concurrency } = this.environment;
+    return this.brokered ? batch : Math.min(batch, concurrency - this.inFlight.size);
+  }
+
+  private async claimUntilFullOrEmpty(): Promise<void> {
     while (!this.stopping) {
-      const pendingLimit = Math.min(batch, concurrency - this.inFlight.size);
+      const pendingLimit = this.capacity();
       if (pendingLimit <= 0) return this.markBacklog();
       const pending = await this.store.claimPending(pendingLimit, this.instance.id);
-      pending.forEach((run) => this.start(run));
-      const dueLimit = Math.min(batch, concurrency - this.inFlight.size);
+      await this.dispatch(pending);
+      const dueLimit = this.capacity();
       if (dueLimit <= 0) return this.markBacklog();
       const due = await this.store.claimDue(dueLimit, this.instance.id);
-      due.runs.forEach((run) => this.start(run));
+      await this.dispatch(due.runs);
       // A claim moves each job one occurrence on, so a job that fell behind may be due again:
       // only a claim that finds nothing at all means the backlog is drained.
       if (pending.length === 0 && due.selected === 0) {
@@ -147,11 +183,37 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
+  /** Claimed runs are committed: start them here, or hand them to the workers. */
+  private async dispatch(runs: ClaimedRun[]): Promise<void> {
+    if (!this.brokered) {
+      runs.forEach((run) => void this.start(run));
+      return;
+    }
+    if (runs.length > 0 && this.environment.FAULT_EXIT_BEFORE_PUBLISH) {
+      this.logger.warn(`FAULT_EXIT_BEFORE_PUBLISH: exiting with ${runs.length} runs committed but not published`);
+      process.exit(86);
+    }
+    this.startedThisTick += runs.length;
+    await this.publisher.publish(runs.map((run) => run.id));
+  }
+
+  /** The outbox: runs queued long ago without a worker taking them are published again. */
+  private async republishStale(): Promise<void> {
+    const stale = await this.store.requeueStale(this.environment.QUEUED_REPUBLISH_MS, RESCUE_BATCH);
+    if (stale.length > 0) {
+      this.logger.warn(`publishing again ${stale.length} runs queued for over ${this.environment.QUEUED_REPUBLISH_MS} ms`);
+      await this.publisher.publish(stale, 'republished');
+    }
+    const depth = await this.publisher.queueDepth();
+    if (depth !== undefined) this.metrics.brokerQueueDepth.set(depth);
+  }
+
   private markBacklog(): void {
     this.backlog = true;
   }
 
-  private start(run: ClaimedRun): void {
+  /** Executes a run here; resolves once its outcome is recorded (or it was handed over). */
+  private start(run: ClaimedRun): Promise<void> {
     const controller = new AbortController();
     const done = this.executor.execute(run, controller).catch((error: unknown) => {
       this.logger.error(`run ${run.id} of job ${run.jobId} crashed the executor: ${describe(error)}`);
@@ -159,7 +221,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     this.inFlight.add(run.id, controller, done);
     this.startedThisTick += 1;
     this.metrics.runsInFlight.set(this.inFlight.size);
-    void done.then(() => {
+    return done.then(() => {
       this.metrics.runsInFlight.set(this.inFlight.size);
       if (this.backlog && !this.stopping) this.wake();
     });
@@ -170,11 +232,14 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
    * hand the rest back (abandoned, retried by another instance). Leases are renewed until then.
    */
   async onModuleDestroy(): Promise<void> {
-    if (!this.enabled) return;
     this.stopping = true;
-    await this.registry.getCronJob(TICK_JOB).stop();
-    this.pruner.stop();
-    await this.draining?.catch(() => undefined);
+    if (this.enabled) {
+      await this.registry.getCronJob(TICK_JOB).stop();
+      this.pruner.stop();
+      await this.draining?.catch(() => undefined);
+    }
+    if (this.brokered && this.executes) await this.consumer.stop();
+    if (!this.executes) return;
     if (this.inFlight.size > 0) {
       this.logger.log(`waiting up to ${this.environment.SHUTDOWN_GRACE_MS} ms for ${this.inFlight.size} runs in flight`);
       await this.inFlight.settle(this.environment.SHUTDOWN_GRACE_MS);

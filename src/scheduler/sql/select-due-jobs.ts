@@ -12,7 +12,7 @@ export interface DueJobRow {
   misfire_policy: 'run_once' | 'skip';
   timeout_ms: number;
   retry_backoff_ms: number;
-  /** A run of the job is executing now (only looked up for overlapPolicy forbid). */
+  /** A run of the job is executing or queued now (only looked up for overlapPolicy forbid). */
   busy: boolean;
   /** The database clock: "due" is judged by it, never by an instance's clock. */
   db_now: Date;
@@ -28,7 +28,7 @@ export async function selectDueJobs(transaction: Queryable, limit: number): Prom
     `SELECT j.id, j.name, j.schedule, j.timezone, j.type, j.params, j.next_run,
             j.overlap_policy, j.misfire_policy, j.timeout_ms, j.retry_backoff_ms,
             j.overlap_policy = 'forbid' AND EXISTS (
-              SELECT 1 FROM job_runs r WHERE r.job_id = j.id AND r.status = 'running'
+              SELECT 1 FROM job_runs r WHERE r.job_id = j.id AND r.status IN ('running', 'queued')
             ) AS busy,
             now() AS db_now
        FROM jobs j
