@@ -13,7 +13,13 @@ import { waitFor } from './support/wait-for';
  * service with a one-second tick: what a person does with it, from the form to the run history.
  */
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = resolve(__dirname, '..', 'docs', 'screenshots');
+/**
+ * Every run saves screenshots for a reviewer under test-results/ (git-ignored); with
+ * UPDATE_SCREENSHOTS=1 they replace the ones the README shows, in docs/screenshots/.
+ */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
+  ? resolve(__dirname, '..', 'docs', 'screenshots')
+  : resolve(__dirname, '..', 'test-results', 'screenshots');
 const haveChromium = existsSync(CHROMIUM);
 const maybe = haveChromium ? describe : describe.skip;
 if (!haveChromium) {
