@@ -27,6 +27,13 @@ export class SchedulerPool implements BeforeApplicationShutdown {
   /** Runs `work` in a transaction; rolls back on any error. */
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // The pool listens for errors only on idle clients. A backend that dies between two statements
+    // of this transaction (pg_terminate_backend, a server restart) makes the checked-out client emit
+    // 'error', which with no listener would end the process; the next statement fails instead, and
+    // the transaction rolls back on the server.
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -36,7 +43,9 @@ export class SchedulerPool implements BeforeApplicationShutdown {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      // With an error, the pool discards the client instead of handing out a dead connection.
+      client.release(lost);
     }
   }
 

@@ -1,0 +1,39 @@
+import type { ConfigService } from '@nestjs/config';
+import type { Environment } from '../src/config/environment';
+import type { DatabaseTarget } from '../src/database/database-target';
+import { SchedulerPool } from '../src/scheduler/scheduler-pool';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { withClient } from './support/test-server';
+
+/** Found by the fault suite's "backends killed" scenario (bench/faults), which saw an instance exit. */
+describe('the scheduler pool when its backend is terminated mid-transaction', () => {
+  let database: TestDatabase;
+  let scheduler: SchedulerPool;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const config = { get: () => 2 } as unknown as ConfigService<Environment, true>;
+    scheduler = new SchedulerPool({ url: database.url } as DatabaseTarget, config);
+  });
+
+  afterAll(async () => {
+    await scheduler.beforeApplicationShutdown();
+    await database.drop();
+  });
+
+  it('rolls the transaction back and lives on, rather than dying of an unhandled error event', async () => {
+    const claim = scheduler.transaction(async (client) => {
+      await client.query("UPDATE jobs SET name = name WHERE false");
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      // Between two statements, as when the claim computes next runs: the connection is checked out, idle.
+      await withClient(database.url, (admin) => admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await client.query('SELECT 1');
+    });
+
+    await expect(claim).rejects.toThrow();
+    const { rows } = await scheduler.pool.query<{ one: number }>('SELECT 1 AS one');
+    expect(rows).toEqual([{ one: 1 }]);
+    await expect(scheduler.transaction((client) => client.query('SELECT 2 AS two').then((result) => result.rows))).resolves.toEqual([{ two: 2 }]);
+  });
+});
