@@ -11,12 +11,35 @@ export const isUniqueViolation = (error: unknown) => hasCode(error, 'P2002');
 export const isRecordNotFound = (error: unknown) => hasCode(error, 'P2025');
 
 /**
- * The database could not be reached or gave no connection in time (pool exhausted, server down):
- * the request may succeed later, so it is a 503, not a 500.
+ * SQLSTATEs of a connection that went away rather than of a bad query: class 08 (connection
+ * exception) and 57P01-57P03 (terminated by an administrator or a shutdown, server crashed, server
+ * starting up). Prisma reports them as "Code: `57P01`"; its driver adapter as `originalCode`.
+ */
+const CONNECTION_LOST_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123])$/;
+
+function lostConnectionCode(error: unknown): boolean {
+  for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth += 1) {
+    const { originalCode, cause } = current as { originalCode?: unknown; cause?: unknown };
+    if (typeof originalCode === 'string' && CONNECTION_LOST_SQLSTATE.test(originalCode)) return true;
+    current = cause;
+  }
+  return false;
+}
+
+/**
+ * The database could not be reached or gave no connection in time (pool exhausted, server down), or
+ * the connection died under the query (server restarted, backend terminated): the request may
+ * succeed later, so it is a 503, not a 500.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   // Can't reach, timed out, server closed the connection, no pooled connection in time.
   if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024'].some((code) => hasCode(error, code))) return true;
+  if (lostConnectionCode(error)) return true;
   const text = describe(error);
-  return /timeout exceeded when trying to connect|ECONNREFUSED|Connection terminated|DatabaseNotReachable|ECONNRESET|the database system is (starting up|shutting down)/i.test(text);
+  return (
+    /timeout exceeded when trying to connect|ECONNREFUSED|Connection terminated|DatabaseNotReachable|ECONNRESET|the database system is (starting up|shutting down)/i.test(text) ||
+    // A pooled connection whose backend was terminated, and pg's refusal to reuse it in a transaction.
+    /terminating connection due to administrator command|Client has encountered a connection error and is not queryable/i.test(text) ||
+    /Code: `(08[0-9A-Z]{3}|57P0[123])`/.test(text)
+  );
 }

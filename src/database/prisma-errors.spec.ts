@@ -1,0 +1,32 @@
+import { isDatabaseUnavailable } from './prisma-errors';
+
+/** The errors below are the ones the fault suite (bench/faults) saw reach the exception filter. */
+describe('isDatabaseUnavailable', () => {
+  it('counts a pool that gave no connection in time and an unreachable server', () => {
+    expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('no connection'), { code: 'P2024' }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('connect ECONNREFUSED 127.0.0.1:5432'))).toBe(true);
+  });
+
+  it('counts a backend terminated under the query (pg_terminate_backend, a restart)', () => {
+    const adapterError = Object.assign(new Error('terminating connection due to administrator command'), {
+      name: 'DriverAdapterError',
+      cause: { kind: 'postgres', originalCode: '57P01', originalMessage: 'terminating connection due to administrator command' },
+    });
+    expect(isDatabaseUnavailable(adapterError)).toBe(true);
+    const prismaError = Object.assign(
+      new Error('\nInvalid `this.prisma.job.findMany()` invocation in\njobs.repository.js:45:29\n\nDatabase error. Code: `57P01`. Message: `…`'),
+      { code: 'P2010' },
+    );
+    expect(isDatabaseUnavailable(prismaError)).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { cause: { originalCode: '08006' } }))).toBe(true);
+  });
+
+  it('does not count errors of the query itself', () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error('Unique constraint failed'), { code: 'P2002' }))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { cause: { originalCode: '23505' } }))).toBe(false);
+    expect(isDatabaseUnavailable(new Error('Database error. Code: `42P01`. Message: `relation "x" does not exist`'))).toBe(false);
+    expect(isDatabaseUnavailable('a string')).toBe(false);
+  });
+});
