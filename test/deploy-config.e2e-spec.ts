@@ -17,6 +17,7 @@ import {
   readDashboard,
   SCRAPE_SERIES,
 } from './support/deploy-files';
+import { deleteBrokerQueues, LOCAL_AMQP_URL, uniqueQueueName } from './support/rabbitmq';
 import { ServiceProcess } from './support/service-process';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -45,6 +46,17 @@ function itWith(tool: string | undefined, name: string, install: string) {
   return (body: () => Promise<void>) => it.skip(`${name} (skipped: ${install})`, body);
 }
 
+/** The services of `docker-compose config`'s output, each with its lines (two-space indented service keys). */
+function serviceBlocks(resolved: string): Map<string, string> {
+  const blocks = new Map<string, string>();
+  const services = resolved.split(/^services:\n/m)[1]?.split(/^\S/m)[0] ?? '';
+  for (const block of services.split(/^(?= {2}[\w-]+:$)/m)) {
+    const name = /^ {2}([\w-]+):$/m.exec(block)?.[1];
+    if (name) blocks.set(name, block);
+  }
+  return blocks;
+}
+
 async function failureOutput(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
@@ -67,21 +79,45 @@ describe('deployment files', () => {
   });
 
   describe('docker-compose.yml', () => {
-    const services = ['postgres', 'redis', 'scheduler-1', 'scheduler-2', 'scheduler-3', 'nginx', 'nginx-exporter', 'prometheus', 'grafana'];
+    const replicas = ['scheduler-1', 'scheduler-2', 'scheduler-3', 'worker-1'];
+    const services = ['postgres', 'redis', 'rabbitmq', ...replicas, 'nginx', 'nginx-exporter', 'prometheus', 'grafana'];
 
     itWith(tools.dockerComposeV1, 'is valid for docker-compose v1 and has the whole stack', 'docker-compose is not installed (apt-get install docker-compose)')(async () => {
       // The file's own defaults, whatever this shell exports.
-      const defaults = Object.fromEntries(['API_TOKENS', 'METRICS_TOKEN', 'POSTGRES_PASSWORD', 'HTTP_PORT'].map((name) => [name, '']));
+      const defaults = Object.fromEntries(
+        ['API_TOKENS', 'METRICS_TOKEN', 'POSTGRES_PASSWORD', 'RABBITMQ_USER', 'RABBITMQ_PASSWORD', 'HTTP_PORT'].map((name) => [name, '']),
+      );
       const options = { cwd: DEPLOY_FILES.root, env: { ...process.env, ...defaults } };
       expect(await failureOutput(run(tools.dockerComposeV1!, ['-f', DEPLOY_FILES.compose, 'config', '-q'], options))).toBe('');
       const { stdout } = await run(tools.dockerComposeV1!, ['-f', DEPLOY_FILES.compose, 'config', '--services'], options);
       expect(stdout.trim().split('\n').sort()).toEqual([...services].sort());
-      // NODE_ENV=production refuses to start without API_TOKENS: the replicas get the local default.
       const { stdout: resolved } = await run(tools.dockerComposeV1!, ['-f', DEPLOY_FILES.compose, 'config'], options);
-      expect(resolved.match(/API_TOKENS: local-api-token/g)).toHaveLength(3);
-      expect(resolved.match(/NODE_ENV: production/g)).toHaveLength(3);
-      expect(resolved.match(/DATABASE_URL: postgresql:\/\/scheduler:scheduler@postgres:5432\/scheduler/g)).toHaveLength(3);
-      expect(resolved.match(/REDIS_URL: redis:\/\/redis:6379/g)).toHaveLength(3);
+      const blocks = serviceBlocks(resolved);
+      expect([...blocks.keys()].sort()).toEqual([...services].sort());
+      // Every replica in broker mode on the stack's RabbitMQ, with the user RabbitMQ is created with.
+      for (const replica of replicas) {
+        const block = blocks.get(replica)!;
+        // NODE_ENV=production refuses to start without API_TOKENS: the replicas get the local default.
+        expect(block).toMatch(/^ +API_TOKENS: local-api-token$/m);
+        expect(block).toMatch(/^ +NODE_ENV: production$/m);
+        expect(block).toMatch(/^ +DATABASE_URL: postgresql:\/\/scheduler:scheduler@postgres:5432\/scheduler$/m);
+        expect(block).toMatch(/^ +REDIS_URL: redis:\/\/redis:6379$/m);
+        expect(block).toMatch(/^ +EXECUTION_MODE: broker$/m);
+        expect(block).toMatch(/^ +AMQP_URL: amqp:\/\/scheduler:scheduler@rabbitmq:5672$/m);
+        expect(block).toMatch(new RegExp(`^ +INSTANCE_ID: ${replica}$`, 'm'));
+        expect(block).toMatch(/^ +rabbitmq:\n +condition: service_healthy$/m);
+        // Three replicas schedule and execute; worker-1 only executes.
+        expect(block).toMatch(new RegExp(`^ +SCHEDULER_ENABLED: ["']?${replica.startsWith('worker') ? 'false' : 'true'}["']?$`, 'm'));
+        expect(block).toMatch(/^ +WORKER_ENABLED: ["']?true["']?$/m);
+      }
+      const rabbitmq = blocks.get('rabbitmq')!;
+      expect(rabbitmq).toMatch(/^ +RABBITMQ_DEFAULT_USER: scheduler$/m);
+      expect(rabbitmq).toMatch(/^ +RABBITMQ_DEFAULT_PASS: scheduler$/m);
+      expect(rabbitmq).toMatch(/rabbitmq-diagnostics[\s\S]*-q[\s\S]*ping/);
+      expect(rabbitmq).toMatch(/^ +hostname: rabbitmq$/m);
+      // Nginx sends requests to the scheduler replicas only; Prometheus scrapes the worker too.
+      expect(blocks.get('nginx')).not.toContain('worker-1');
+      expect(blocks.get('prometheus')).toMatch(/^ +worker-1:$/m);
     });
 
     itWith(composeV2, 'is valid for Compose v2', 'no `docker compose` plugin here; docker-compose v1 checked the file')(async () => {
@@ -180,6 +216,7 @@ describe('deployment files', () => {
         copy,
         adaptPrometheusConfig(read(DEPLOY_FILES.prometheus), {
           schedulerTargets: ['127.0.0.1:13001', '127.0.0.1:13002'],
+          workerTargets: ['127.0.0.1:13003'],
           nginxExporterTarget: '127.0.0.1:19113',
           selfTarget: '127.0.0.1:19090',
           tokenFile,
@@ -192,9 +229,13 @@ describe('deployment files', () => {
 
     it('scrapes every replica with the metrics token, Nginx through its exporter, and loads the alert rules', () => {
       const config = read(DEPLOY_FILES.prometheus);
-      for (const target of ['scheduler-1:3000', 'scheduler-2:3000', 'scheduler-3:3000', 'nginx-exporter:9113']) {
+      for (const target of ['scheduler-1:3000', 'scheduler-2:3000', 'scheduler-3:3000', 'worker-1:3000', 'nginx-exporter:9113']) {
         expect(config).toContain(`- ${target}`);
       }
+      // One job for every replica of the service, the worker-only one told apart by its role.
+      expect(config).toMatch(/- scheduler-3:3000\s*\n\s*labels:\s*\n\s*role: scheduler\s*\n\s*- targets:\s*\n\s*- worker-1:3000\s*\n\s*labels:\s*\n\s*role: worker\n/);
+      // A worker-only replica never ticks: the alert about ticks leaves it out.
+      expect(alertExpressions().find(({ where }) => where === 'alert SchedulerNotTicking')?.expr).toContain('role!="worker"');
       expect(config).toMatch(/authorization:\s*\n\s*type: Bearer\s*\n\s*credentials_file: \/prometheus\/metrics-token/);
       expect(config).toMatch(/rule_files:\s*\n\s*- alerts\.yml/);
       expect(alertExpressions().length).toBeGreaterThanOrEqual(5);
@@ -214,7 +255,16 @@ describe('deployment files', () => {
       expect(new Set(ids).size).toBe(ids.length);
       for (const panel of dashboard.panels) expect(panel.datasource?.uid).toBe(uid);
       const titles = dashboard.panels.map((panel) => panel.title);
-      for (const title of ['HTTP requests by status', 'HTTP latency (probes and scrapes excluded)', 'Run outcomes', 'Scheduling lag', 'Due backlog', 'Runs in flight by instance']) {
+      for (const title of [
+        'HTTP requests by status',
+        'HTTP latency (probes and scrapes excluded)',
+        'Run outcomes',
+        'Scheduling lag',
+        'Due backlog',
+        'Runs in flight by instance',
+        'Broker messages',
+        'Broker queue depth',
+      ]) {
         expect(titles).toContain(title);
       }
     });
@@ -223,11 +273,16 @@ describe('deployment files', () => {
       let database: TestDatabase;
       let service: ServiceProcess;
       let exported: Set<string>;
+      const queue = uniqueQueueName('deploy-config');
 
       beforeAll(async () => {
         database = await createTestDatabase();
-        service = await ServiceProcess.start({ DATABASE_URL: database.url, SCHEDULER_TICK: '* * * * * *' }, 'deploy-config');
-        // scheduler_job_runs_total and the histograms by type appear once a run has ended.
+        // In broker mode, as in docker-compose.yml, scheduling and executing: the broker_* metrics too.
+        service = await ServiceProcess.start(
+          { DATABASE_URL: database.url, SCHEDULER_TICK: '* * * * * *', EXECUTION_MODE: 'broker', AMQP_URL: LOCAL_AMQP_URL, AMQP_QUEUE: queue },
+          'deploy-config',
+        );
+        // scheduler_job_runs_total, the histograms by type and broker_messages_total appear once a run has ended.
         const created = await fetch(`${service.url}/jobs`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -249,6 +304,7 @@ describe('deployment files', () => {
       afterAll(async () => {
         await service?.stop();
         await database?.drop();
+        await deleteBrokerQueues(queue);
       });
 
       it('are all exported by the service, Nginx exporter or Prometheus itself', () => {
@@ -262,7 +318,7 @@ describe('deployment files', () => {
         expect(missing).toEqual([]);
       });
 
-      it('cover requests, run outcomes, lag, backlog and in-flight runs', () => {
+      it('cover requests, run outcomes, lag, backlog, in-flight runs and the broker', () => {
         const used = new Set(dashboardExpressions(readDashboard()).flatMap(({ expr }) => metricNamesIn(expr)));
         for (const name of [
           'http_requests_total',
@@ -271,6 +327,8 @@ describe('deployment files', () => {
           'scheduler_lag_seconds_bucket',
           'scheduler_due_jobs',
           'scheduler_runs_in_flight',
+          'broker_messages_total',
+          'broker_queue_messages',
           'nginx_http_requests_total',
         ]) {
           expect(used).toContain(name);

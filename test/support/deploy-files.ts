@@ -82,6 +82,8 @@ export function adaptNginxConfig(source: string, options: NginxLoopback): string
 
 export interface PrometheusLoopback {
   schedulerTargets: string[];
+  /** The worker-only instances, in place of worker-1 (role="worker"). */
+  workerTargets: string[];
   nginxExporterTarget: string;
   selfTarget: string;
   tokenFile: string;
@@ -96,6 +98,7 @@ export function adaptPrometheusConfig(source: string, options: PrometheusLoopbac
     () => options.schedulerTargets.map((target) => `- ${target}`),
     'scheduler targets',
   );
+  config = replaceLines(config, /^\s*-\s+worker-\d+:\d+\s*$/, () => options.workerTargets.map((target) => `- ${target}`), 'worker targets');
   config = replaceLines(config, /^\s*-\s+nginx-exporter:\d+\s*$/, () => [`- ${options.nginxExporterTarget}`], 'nginx exporter target');
   config = replaceLines(config, /^\s*-\s+localhost:9090\s*$/, () => [`- ${options.selfTarget}`], 'Prometheus target');
   config = replaceLines(config, /^\s*credentials_file:\s*\S+\s*$/, () => [`credentials_file: ${options.tokenFile}`], 'token file');
