@@ -5,9 +5,10 @@ import { withClient } from './support/test-server';
 import { waitFor } from './support/wait-for';
 
 /**
- * docker-compose.yml's topology, natively: two instances of the built service behind Nginx running
- * deploy/nginx/nginx.conf, scraped by Prometheus running deploy/prometheus/prometheus.yml (both adapted
- * to loopback), on one PostgreSQL database.
+ * docker-compose.yml's topology, natively: in broker mode on this machine's RabbitMQ (a queue of the
+ * test's own), two instances of the built service that schedule and execute behind Nginx running
+ * deploy/nginx/nginx.conf and one worker-only instance, all scraped by Prometheus running
+ * deploy/prometheus/prometheus.yml (both adapted to loopback), on one PostgreSQL database.
  */
 
 const missing = missingTopologyTools();
@@ -18,18 +19,18 @@ const JOBS = 20;
 const MIN_OCCURRENCES_PER_JOB = 4;
 
 interface Target {
-  labels: { job: string; instance: string };
+  labels: { job: string; instance: string; role?: string };
   health: 'up' | 'down' | 'unknown';
   lastError: string;
 }
 
-describeTopology(`native topology: Nginx, two instances, Prometheus${missing ? ` (skipped: ${missing})` : ''}`, () => {
+describeTopology(`native topology: RabbitMQ, Nginx, two instances, a worker, Prometheus${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let database: TestDatabase;
   let topology: NativeTopology;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    topology = await NativeTopology.start({ databaseUrl: database.url, instances: 2 });
+    topology = await NativeTopology.start({ databaseUrl: database.url, instances: 2, workers: 1 });
   }, 60_000);
 
   afterAll(async () => {
@@ -47,7 +48,9 @@ describeTopology(`native topology: Nginx, two instances, Prometheus${missing ? `
       const response = await topology.request('/jobs?limit=1', { headers: { 'x-request-id': `spread-${index}` } });
       expect(response.status).toBe(200);
     }
-    const lines = topology.accessLog().filter((line) => String(line.request_id).startsWith('spread-'));
+    // Nginx writes a request's line after it has sent the response: the last one may come a moment later.
+    const spread = () => topology.accessLog().filter((line) => String(line.request_id).startsWith('spread-'));
+    const lines = await waitFor(async () => spread().length >= 20 && spread(), 2_000, '20 lines in the access log').catch(() => spread());
     expect(lines).toHaveLength(20);
     const perInstance = new Map<string, number>();
     for (const line of lines) {
@@ -66,8 +69,8 @@ describeTopology(`native topology: Nginx, two instances, Prometheus${missing ? `
     expect((await fetch(`${topology.nginxUrl}/health`)).status).toBe(200);
   });
 
-  it('Prometheus scrapes both instances with the metrics token' + (TOPOLOGY_TOOLS.nginxExporter ? ', and Nginx through its exporter' : ''), async () => {
-    const expected = topology.instances.map((instance) => instance.address).sort();
+  it('Prometheus scrapes both instances and the worker with the metrics token' + (TOPOLOGY_TOOLS.nginxExporter ? ', and Nginx through its exporter' : ''), async () => {
+    const expected = topology.allInstances.map((instance) => instance.address).sort();
     const targets = await waitFor(
       async () => {
         const all = await activeTargets();
@@ -83,9 +86,14 @@ describeTopology(`native topology: Nginx, two instances, Prometheus${missing ? `
     });
     const schedulers = targets.filter((target) => target.labels.job === 'scheduler');
     expect(schedulers.map((target) => target.labels.instance).sort()).toEqual(expected);
+    const roles = Object.fromEntries(schedulers.map((target) => [target.labels.instance, target.labels.role]));
+    expect(roles).toEqual({
+      ...Object.fromEntries(topology.instances.map((instance) => [instance.address, 'scheduler'])),
+      ...Object.fromEntries(topology.workers.map((instance) => [instance.address, 'worker'])),
+    });
   });
 
-  it(`runs each occurrence of ${JOBS} every-second jobs created through Nginx exactly once`, async () => {
+  it(`runs each occurrence of ${JOBS} every-second jobs created through Nginx exactly once, the worker taking its share`, async () => {
     const ids: number[] = [];
     for (let index = 0; index < JOBS; index += 1) {
       const response = await topology.request('/jobs', {
@@ -114,13 +122,12 @@ describeTopology(`native topology: Nginx, two instances, Prometheus${missing ? `
 
     const rows = await withClient(database.url, async (client) =>
       (
-        await client.query<{ job_id: number; occurrences: number; runs: number; succeeded: number; first: Date; last: Date; instances: string[] }>(
+        await client.query<{ job_id: number; occurrences: number; runs: number; succeeded: number; first: Date; last: Date }>(
           `SELECT job_id,
                   count(DISTINCT scheduled_for)::int AS occurrences,
                   count(*)::int AS runs,
                   count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
-                  min(scheduled_for) AS first, max(scheduled_for) AS last,
-                  array_agg(DISTINCT instance_id) AS instances
+                  min(scheduled_for) AS first, max(scheduled_for) AS last
              FROM job_runs WHERE job_id = ANY($1) GROUP BY job_id ORDER BY job_id`,
           [ids],
         )
@@ -138,8 +145,21 @@ describeTopology(`native topology: Nginx, two instances, Prometheus${missing ? `
       });
       expect(row.occurrences).toBeGreaterThanOrEqual(MIN_OCCURRENCES_PER_JOB);
     }
-    const executedBy = new Set(rows.flatMap((row) => row.instances));
-    console.log(`${rows.reduce((sum, row) => sum + row.runs, 0)} runs of ${JOBS} jobs, executed by ${[...executedBy].sort().join(', ')}`);
+    // Runs reach the instances through RabbitMQ: the worker-only instance, which never claims, runs some.
+    const executedBy = await withClient(database.url, async (client) =>
+      Object.fromEntries(
+        (
+          await client.query<{ instance_id: string; runs: number }>(
+            `SELECT instance_id, count(*)::int AS runs FROM job_runs WHERE job_id = ANY($1) AND status = 'succeeded' GROUP BY instance_id`,
+            [ids],
+          )
+        ).rows.map((row) => [row.instance_id, row.runs]),
+      ),
+    );
+    console.log(`${rows.reduce((sum, row) => sum + row.runs, 0)} runs of ${JOBS} jobs, executed by ${JSON.stringify(executedBy)}`);
+    const allIds = topology.allInstances.map((instance) => instance.id);
+    expect(Object.keys(executedBy).filter((id) => !allIds.includes(id))).toEqual([]);
+    for (const worker of topology.workers) expect(executedBy[worker.id] ?? 0).toBeGreaterThan(0);
   }, 45_000);
 
   it('Prometheus holds every metric the Grafana dashboard and the alert rules use', async () => {

@@ -5,12 +5,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findFreePort } from '../../src/database/embedded-database';
 import { adaptNginxConfig, adaptPrometheusConfig, DEPLOY_FILES, findExecutable } from './deploy-files';
+import { deleteBrokerQueues, LOCAL_AMQP_URL, uniqueQueueName } from './rabbitmq';
 
 /**
- * The topology of docker-compose.yml without Docker: instances of the built service (dist/main.js),
- * Nginx running deploy/nginx/nginx.conf and Prometheus running deploy/prometheus/prometheus.yml, both
- * adapted to loopback addresses and a temporary folder, plus nginx-prometheus-exporter where it is
- * installed. PostgreSQL is the caller's (DATABASE_URL). Everything stops with stop().
+ * The topology of docker-compose.yml without Docker: instances of the built service (dist/main.js) in
+ * broker mode, each scheduling and executing, plus worker-only instances, on the RabbitMQ of this
+ * machine with a queue of their own; Nginx running deploy/nginx/nginx.conf in front of the scheduling
+ * instances and Prometheus running deploy/prometheus/prometheus.yml, scraping them all, both adapted to
+ * loopback addresses and a temporary folder, plus nginx-prometheus-exporter where it is installed.
+ * PostgreSQL is the caller's (DATABASE_URL). Everything stops with stop(), which deletes the queue too.
  */
 
 const MAIN = resolve(__dirname, '../../dist/main.js');
@@ -78,7 +81,12 @@ class Managed {
 
 export interface TopologyOptions {
   databaseUrl: string;
+  /** Instances that schedule and execute, behind Nginx (scheduler-1..3 of compose); 2 by default. */
   instances?: number;
+  /** Worker-only instances, SCHEDULER_ENABLED=false (worker-1 of compose); 1 by default. */
+  workers?: number;
+  /** RabbitMQ; the local one by default. The queue is the topology's own, deleted by stop(). */
+  amqpUrl?: string;
   apiToken?: string;
   metricsToken?: string;
   /** Prometheus's scrape and evaluation interval. */
@@ -96,7 +104,13 @@ export class NativeTopology {
   private constructor(
     private readonly directory: string,
     private readonly processes: Managed[],
+    /** The instances that schedule (and execute), Nginx's upstreams. */
     readonly instances: TopologyInstance[],
+    /** The worker-only instances, which Nginx does not send requests to. */
+    readonly workers: TopologyInstance[],
+    readonly amqpUrl: string,
+    /** AMQP_QUEUE of every instance; its dead-letter queue is `${amqpQueue}.dead`. */
+    readonly amqpQueue: string,
     readonly nginxUrl: string,
     readonly prometheusUrl: string,
     /** Whether nginx-prometheus-exporter runs (Prometheus's `nginx` job is down without it). */
@@ -111,6 +125,8 @@ export class NativeTopology {
     if (missing) throw new Error(missing);
     const apiToken = options.apiToken ?? 'topology-api-token';
     const metricsToken = options.metricsToken ?? 'topology-metrics-token';
+    const amqpUrl = options.amqpUrl ?? LOCAL_AMQP_URL;
+    const amqpQueue = uniqueQueueName('topology');
     const directory = mkdtempSync(join(tmpdir(), 'scheduler-topology-'));
     // Nginx's workers run as an unprivileged user when Nginx is started as root; they must reach it.
     chmodSync(directory, 0o755);
@@ -119,9 +135,12 @@ export class NativeTopology {
     // Should the test process end without stop() (a crash, a timeout), nothing is left running.
     process.once('exit', killAll);
     try {
-      const instances = await Promise.all(
-        Array.from({ length: options.instances ?? 2 }, async (_, index) => {
-          const id = `topology-${index + 1}`;
+      const roles = [
+        ...Array.from({ length: options.instances ?? 2 }, (_, index) => ({ id: `topology-${index + 1}`, schedules: true })),
+        ...Array.from({ length: options.workers ?? 1 }, (_, index) => ({ id: `topology-worker-${index + 1}`, schedules: false })),
+      ];
+      const started = await Promise.all(
+        roles.map(async ({ id, schedules }) => {
           const port = await findFreePort();
           const managed = new Managed(
             id,
@@ -141,16 +160,23 @@ export class NativeTopology {
                 LOG_LEVEL: 'warn',
                 SCHEDULER_TICK: '* * * * * *',
                 SHUTDOWN_GRACE_MS: '2000',
+                EXECUTION_MODE: 'broker',
+                AMQP_URL: amqpUrl,
+                AMQP_QUEUE: amqpQueue,
+                SCHEDULER_ENABLED: String(schedules),
+                WORKER_ENABLED: 'true',
               },
               stdio: ['ignore', 'pipe', 'pipe'],
             }),
           );
           processes.push(managed);
-          return { managed, instance: { id, address: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}` } };
+          return { schedules, managed, instance: { id, address: `127.0.0.1:${port}`, url: `http://127.0.0.1:${port}` } };
         }),
       );
-      // Ready, not only listening: migrated, and the scheduler has ticked.
-      await Promise.all(instances.map(({ managed, instance }) => managed.waitUntilOk(`${instance.url}/health`, 30_000)));
+      // Ready, not only listening: migrated, connected to RabbitMQ, and the scheduler has ticked.
+      await Promise.all(started.map(({ managed, instance }) => managed.waitUntilOk(`${instance.url}/health`, 30_000)));
+      const instances = started.filter(({ schedules }) => schedules);
+      const workers = started.filter(({ schedules }) => !schedules);
 
       const [nginxPort, statusPort, prometheusPort, exporterPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
       const nginxConfig = join(directory, 'nginx.conf');
@@ -193,6 +219,7 @@ export class NativeTopology {
         prometheusConfig,
         adaptPrometheusConfig(readFileSync(DEPLOY_FILES.prometheus, 'utf8'), {
           schedulerTargets: instances.map(({ instance }) => instance.address),
+          workerTargets: workers.map(({ instance }) => instance.address),
           nginxExporterTarget: `127.0.0.1:${exporterPort}`,
           selfTarget: `127.0.0.1:${prometheusPort}`,
           tokenFile,
@@ -220,6 +247,9 @@ export class NativeTopology {
         directory,
         processes,
         instances.map(({ instance }) => instance),
+        workers.map(({ instance }) => instance),
+        amqpUrl,
+        amqpQueue,
         nginxUrl,
         prometheusUrl,
         Boolean(TOPOLOGY_TOOLS.nginxExporter),
@@ -232,6 +262,7 @@ export class NativeTopology {
       process.removeListener('exit', killAll);
       await Promise.all(processes.map((managed) => managed.stop(3_000)));
       rmSync(directory, { recursive: true, force: true });
+      await deleteBrokerQueues(amqpQueue, amqpUrl).catch(() => undefined);
       throw error;
     }
   }
@@ -257,10 +288,19 @@ export class NativeTopology {
     return this.processes.map((managed) => managed.describe()).join('\n');
   }
 
-  /** Services first (they finish their runs within SHUTDOWN_GRACE_MS), then the rest. */
+  /** Every instance, schedulers then workers. */
+  get allInstances(): TopologyInstance[] {
+    return [...this.instances, ...this.workers];
+  }
+
+  /**
+   * Services first (they finish their runs within SHUTDOWN_GRACE_MS), then the rest; then the queue
+   * and its dead-letter queue, once no instance is left to declare them again.
+   */
   async stop(): Promise<void> {
     await Promise.all(this.processes.map((managed) => managed.stop(managed.name.startsWith('topology-') ? 5_000 : 3_000)));
     process.removeListener('exit', this.killAll);
     rmSync(this.directory, { recursive: true, force: true });
+    await deleteBrokerQueues(this.amqpQueue, this.amqpUrl);
   }
 }
