@@ -117,11 +117,11 @@ describe('the claim, against PostgreSQL', () => {
 
       const late = await store.finish('frozen', { runId: claimed.id, jobId: claimed.jobId, status: 'succeeded', durationMs: 5, error: null, output: 'late', retryDelayMs: 0 });
       expect(late.recorded).toBe(false);
-      expect(await store.extendLeases([claimed.id], 'frozen')).toEqual(new Set());
+      expect(await store.extendLeases([claimed.id], 'frozen')).toEqual({ held: new Set(), lost: new Set([claimed.id]) });
 
       const [retry] = await store.claimPending(10, 'rescuer');
       expect(retry).toMatchObject({ jobId: claimed.jobId, attempt: 2, scheduledFor: claimed.scheduledFor });
-      expect(await store.extendLeases([retry.id], 'rescuer')).toEqual(new Set([retry.id]));
+      expect(await store.extendLeases([retry.id], 'rescuer')).toEqual({ held: new Set([retry.id]), lost: new Set() });
       const done = await store.finish('rescuer', { runId: retry.id, jobId: retry.jobId, status: 'succeeded', durationMs: 5, error: null, output: 'ok', retryDelayMs: 0 });
       expect(done.recorded).toBe(true);
 
@@ -133,6 +133,17 @@ describe('the claim, against PostgreSQL', () => {
         { attempt: 2, status: 'succeeded', instance_id: 'rescuer' },
       ]);
       expect((await sql<{ last_status: string }>('SELECT last_status FROM jobs'))[0].last_status).toBe('succeeded');
+    });
+
+    // Found by the fault suite (bench/faults, frozen-instance): a run finishing while its lease was
+    // renewed was reported "lost" and interrupted.
+    it('does not take a run this instance has just finished for a lost one', async () => {
+      await insertJobs(2);
+      const [finished, running] = (await store.claimDue(10, 'me')).runs;
+      await store.finish('me', { runId: finished.id, jobId: finished.jobId, status: 'succeeded', durationMs: 1, error: null, output: null, retryDelayMs: 0 });
+
+      expect(await store.extendLeases([finished.id, running.id], 'me')).toEqual({ held: new Set([running.id]), lost: new Set() });
+      expect(await store.extendLeases([running.id], 'someone-else')).toEqual({ held: new Set(), lost: new Set([running.id]) });
     });
 
     it('stops granting extra attempts after three abandonments of one occurrence', async () => {

@@ -42,11 +42,10 @@ export class LeaseKeeper {
     if (this.renewing) return;
     this.renewing = true;
     try {
-      const ids = this.inFlight.ids();
-      const held = await this.store.extendLeases(ids, this.instance.id);
+      const { lost } = await this.store.extendLeases(this.inFlight.ids(), this.instance.id);
       this.outage.succeeded();
-      for (const id of ids) {
-        if (held.has(id) || !this.inFlight.has(id)) continue;
+      for (const id of lost) {
+        if (!this.inFlight.has(id)) continue;
         this.logger.warn(`lost the lease of run ${id}: another instance abandoned it; stopping it and renewing no more`);
         this.inFlight.interrupt(id, new RunInterruption('lease_lost', 'the lease of this run was lost to another instance'));
       }

@@ -10,7 +10,7 @@ import { abandonRuns, type AbandonResult, type HandBack } from './sql/abandon-ru
 import { claimPendingRuns } from './sql/claim-pending-runs';
 import { type ClaimedRun, toClaimedRun } from './sql/claimed-run';
 import { enqueueManualRun, type PendingRunRow } from './sql/enqueue-manual-run';
-import { extendLeases } from './sql/extend-leases';
+import { extendLeases, type LeaseRenewal } from './sql/extend-leases';
 import { type FinishResult, finishRun, type RunOutcome } from './sql/finish-run';
 import { pruneRuns } from './sql/prune-runs';
 import { type ClaimedStatus, recordClaims } from './sql/record-claims';
@@ -94,7 +94,7 @@ export class RunStore {
     return result;
   }
 
-  extendLeases(runIds: number[], instanceId: string): Promise<Set<number>> {
+  extendLeases(runIds: number[], instanceId: string): Promise<LeaseRenewal> {
     return extendLeases(this.database.pool, runIds, instanceId, this.leaseMs);
   }
 
