@@ -178,6 +178,32 @@ describe('the claim, against PostgreSQL', () => {
       expect(last).toEqual({ recorded: true, retryRunId: null });
     });
 
+    it('records outcomes reported together each on its own terms: fenced per instance, retries for failures with attempts left', async () => {
+      await insertJobs(3, { extra: 'max_attempts=2' });
+      const [succeeds, fails, stolen] = (await store.claimDue(10, 'me')).runs;
+      await sql("UPDATE job_runs SET instance_id = 'other' WHERE id = $1", [stolen.id]);
+      const outcome = { durationMs: 2, output: null, retryDelayMs: 0 };
+      // Submitted in the same turn of the event loop, so they are written as one group.
+      const results = await Promise.all([
+        store.finish('me', { ...outcome, runId: succeeds.id, jobId: succeeds.jobId, status: 'succeeded', error: null }),
+        store.finish('me', { ...outcome, runId: fails.id, jobId: fails.jobId, status: 'failed', error: 'boom' }),
+        store.finish('me', { ...outcome, runId: stolen.id, jobId: stolen.jobId, status: 'succeeded', error: null }),
+      ]);
+      expect(results).toEqual([
+        { recorded: true, retryRunId: null },
+        { recorded: true, retryRunId: expect.any(Number) },
+        { recorded: false, retryRunId: null },
+      ]);
+      const runs = await sql<{ job_id: number; attempt: number; status: string }>('SELECT job_id, attempt, status FROM job_runs');
+      const statuses = (jobId: number) =>
+        runs.filter((run) => run.job_id === jobId).sort((a, b) => a.attempt - b.attempt).map((run) => run.status);
+      expect(statuses(succeeds.jobId)).toEqual(['succeeded']);
+      expect(statuses(fails.jobId)).toEqual(['failed', 'retry_pending']);
+      expect(statuses(stolen.jobId)).toEqual(['running']);
+      const jobs = new Map((await sql<{ id: number; last_status: string }>('SELECT id, last_status FROM jobs')).map((job) => [job.id, job.last_status]));
+      expect([jobs.get(succeeds.jobId), jobs.get(fails.jobId), jobs.get(stolen.jobId)]).toEqual(['succeeded', 'failed', 'running']);
+    });
+
     it('hands back its own unfinished runs at shutdown, leases expired or not, and no one else’s', async () => {
       await insertJobs(2, { extra: 'max_attempts=1' });
       const mine = (await store.claimDue(1, 'leaving')).runs;

@@ -4,6 +4,7 @@ import { JobCache } from '../cache/job-cache';
 import type { Environment } from '../config/environment';
 import { Metrics } from '../observability/metrics';
 import { type JobAdvance, planClaims } from './claim-plan';
+import { GroupCommit } from './group-commit';
 import { NextRunCalculator } from './next-run-calculator';
 import { SchedulerPool } from './scheduler-pool';
 import { abandonRuns, type AbandonResult, type HandBack } from './sql/abandon-runs';
@@ -11,7 +12,7 @@ import { claimPendingRuns } from './sql/claim-pending-runs';
 import { type ClaimedRun, toClaimedRun } from './sql/claimed-run';
 import { enqueueManualRun, type PendingRunRow } from './sql/enqueue-manual-run';
 import { extendLeases, type LeaseRenewal } from './sql/extend-leases';
-import { type FinishResult, finishRun, type RunOutcome } from './sql/finish-run';
+import { type FinishOutcome, type FinishResult, finishRuns, type RunOutcome } from './sql/finish-run';
 import { pruneRuns } from './sql/prune-runs';
 import { type ClaimedStatus, recordClaims } from './sql/record-claims';
 import { requeueStaleRuns } from './sql/requeue-stale-runs';
@@ -34,6 +35,8 @@ export class RunStore {
   private readonly misfireThresholdMs: number;
   /** Inline mode starts claimed runs here; broker mode queues them for a worker. */
   private readonly claimedStatus: ClaimedStatus;
+  /** Outcomes are written many per statement (see GroupCommit). */
+  private readonly outcomes = new GroupCommit<FinishOutcome, FinishResult>((outcomes) => this.finishMany(outcomes), 500);
 
   constructor(
     private readonly database: SchedulerPool,
@@ -88,10 +91,19 @@ export class RunStore {
     return requeueStaleRuns(this.database.pool, olderThanMs, limit);
   }
 
-  async finish(instanceId: string, outcome: RunOutcome): Promise<FinishResult> {
-    const result = await finishRun(this.database.pool, instanceId, outcome);
-    if (result.recorded) await this.cache.invalidate([outcome.jobId]);
-    return result;
+  /**
+   * Records a run's outcome, fenced by `instanceId`; outcomes reported at about the same time are
+   * written together, in one statement and one cache invalidation.
+   */
+  finish(instanceId: string, outcome: RunOutcome): Promise<FinishResult> {
+    return this.outcomes.submit({ ...outcome, instanceId });
+  }
+
+  private async finishMany(outcomes: FinishOutcome[]): Promise<FinishResult[]> {
+    const results = await finishRuns(this.database.pool, outcomes);
+    const jobIds = outcomes.filter((_, index) => results[index].recorded).map((outcome) => outcome.jobId);
+    if (jobIds.length > 0) await this.cache.invalidate(jobIds);
+    return results;
   }
 
   extendLeases(runIds: number[], instanceId: string): Promise<LeaseRenewal> {

@@ -28,34 +28,62 @@ export const ALLOWED_ATTEMPTS_SQL = `j.max_attempts + LEAST(3, (
    WHERE x.job_id = r.job_id AND x.scheduled_for = r.scheduled_for AND x.status = 'abandoned'
 ))`;
 
+export interface FinishOutcome extends RunOutcome {
+  /** The instance that executed the run: the outcome is recorded only while it still holds it. */
+  instanceId: string;
+}
+
 /**
- * Records a run's outcome, fenced: only while the run is still `running` under this instance.
- * A failure with attempts left also inserts the next attempt as `retry_pending`.
+ * Records many runs' outcomes in one statement, each fenced: only while the run is still `running`
+ * under the instance that reports it. A failure with attempts left also inserts the next attempt
+ * as `retry_pending`. Results come back in the order of `outcomes`.
+ *
+ * When one job has several runs in the group, only the latest started may set its lastStatus, as
+ * when they are recorded one by one.
  */
-export async function finishRun(pool: Queryable, instanceId: string, outcome: RunOutcome): Promise<FinishResult> {
-  const { rows } = await pool.query<{ recorded: boolean; retry_id: string | null }>(
-    `WITH finished AS (
+export async function finishRuns(pool: Queryable, outcomes: FinishOutcome[]): Promise<FinishResult[]> {
+  if (outcomes.length === 0) return [];
+  const { rows } = await pool.query<{ id: string; retry_id: string | null }>(
+    `WITH outcome AS (
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[])
+                  AS o(id, instance_id, status, duration_ms, error, output, retry_delay_ms)
+     ),
+     finished AS (
        UPDATE job_runs r
-          SET status = $3::"RunStatus", finished_at = now(), duration_ms = $4, error = $5, output = $6,
-              lease_expires_at = NULL
-        WHERE r.id = $1 AND r.status = 'running' AND r.instance_id = $2
-       RETURNING r.id, r.job_id, r.scheduled_for, r.attempt, r.started_at
+          SET status = o.status::"RunStatus", finished_at = now(), duration_ms = o.duration_ms, error = o.error,
+              output = o.output, lease_expires_at = NULL
+         FROM outcome o
+        WHERE r.id = o.id AND r.status = 'running' AND r.instance_id = o.instance_id
+       RETURNING r.id, r.job_id, r.scheduled_for, r.attempt, r.started_at, r.status, o.retry_delay_ms
      ),
      job AS (
-       UPDATE jobs j SET last_status = $3::"RunStatus"
-         FROM finished f
+       UPDATE jobs j SET last_status = f.status
+         FROM (SELECT DISTINCT ON (job_id) job_id, started_at, status FROM finished ORDER BY job_id, started_at DESC) f
         WHERE j.id = f.job_id AND (j.last_run IS NULL OR j.last_run <= f.started_at)
      ),
      retry AS (
        INSERT INTO job_runs (job_id, scheduled_for, attempt, status, run_at)
-       SELECT r.job_id, r.scheduled_for, r.attempt + 1, 'retry_pending', now() + $7 * interval '1 millisecond'
+       SELECT r.job_id, r.scheduled_for, r.attempt + 1, 'retry_pending', now() + r.retry_delay_ms * interval '1 millisecond'
          FROM finished r JOIN jobs j ON j.id = r.job_id
-        WHERE $3 <> 'succeeded' AND r.attempt < ${ALLOWED_ATTEMPTS_SQL}
+        WHERE r.status <> 'succeeded' AND r.attempt < ${ALLOWED_ATTEMPTS_SQL}
        ON CONFLICT (job_id, scheduled_for, attempt) DO NOTHING
-       RETURNING id
+       RETURNING id, job_id, scheduled_for
      )
-     SELECT EXISTS (SELECT 1 FROM finished) AS recorded, (SELECT id FROM retry) AS retry_id`,
-    [outcome.runId, instanceId, outcome.status, outcome.durationMs, outcome.error, outcome.output, outcome.retryDelayMs],
+     SELECT f.id, t.id AS retry_id
+       FROM finished f LEFT JOIN retry t ON t.job_id = f.job_id AND t.scheduled_for = f.scheduled_for`,
+    [
+      outcomes.map((outcome) => outcome.runId),
+      outcomes.map((outcome) => outcome.instanceId),
+      outcomes.map((outcome) => outcome.status),
+      outcomes.map((outcome) => outcome.durationMs),
+      outcomes.map((outcome) => outcome.error),
+      outcomes.map((outcome) => outcome.output),
+      outcomes.map((outcome) => outcome.retryDelayMs),
+    ],
   );
-  return { recorded: rows[0].recorded, retryRunId: rows[0].retry_id === null ? null : Number(rows[0].retry_id) };
+  const recorded = new Map(rows.map((row) => [Number(row.id), row.retry_id === null ? null : Number(row.retry_id)]));
+  return outcomes.map((outcome) => ({
+    recorded: recorded.has(outcome.runId),
+    retryRunId: recorded.get(outcome.runId) ?? null,
+  }));
 }
