@@ -1,12 +1,17 @@
 import type { ConfigService } from '@nestjs/config';
 import type { Environment } from '../src/config/environment';
 import type { DatabaseTarget } from '../src/database/database-target';
+import { createPool } from '../src/database/pg-pool';
 import { SchedulerPool } from '../src/scheduler/scheduler-pool';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { withClient } from './support/test-server';
 
-/** Found by the fault suite's "backends killed" scenario (bench/faults), which saw an instance exit. */
-describe('the scheduler pool when its backend is terminated mid-transaction', () => {
+/**
+ * Found by the fault suite's "backends killed" scenario (bench/faults), which saw instances exit on
+ * an unhandled 'error' event of a pg client: checked out between two statements, or handed out of
+ * the pool in the same TCP read that brought the FATAL of its terminated backend.
+ */
+describe('the service\'s pg pools when backends are terminated', () => {
   let database: TestDatabase;
   let scheduler: SchedulerPool;
 
@@ -35,5 +40,22 @@ describe('the scheduler pool when its backend is terminated mid-transaction', ()
     const { rows } = await scheduler.pool.query<{ one: number }>('SELECT 1 AS one');
     expect(rows).toEqual([{ one: 1 }]);
     await expect(scheduler.transaction((client) => client.query('SELECT 2 AS two').then((result) => result.rows))).resolves.toEqual([{ two: 2 }]);
+  });
+
+  it('gives every client a listener of its own, so an error before its user attaches one cannot end the process', async () => {
+    const pool = createPool({ connectionString: database.url, max: 1 }, () => undefined);
+    try {
+      const client = await pool.connect();
+      // What pg does when the FATAL of a terminated backend arrives before the awaiting code has run.
+      expect(() => client.emit('error', new Error('terminating connection due to administrator command'))).not.toThrow();
+      client.release();
+      for (const instance of [pool, scheduler.pool]) {
+        const reused = await instance.connect();
+        expect(reused.listenerCount('error')).toBeGreaterThan(0);
+        reused.release();
+      }
+    } finally {
+      await pool.end();
+    }
   });
 });

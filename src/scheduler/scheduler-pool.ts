@@ -1,8 +1,9 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Environment } from '../config/environment';
 import { DatabaseTarget } from '../database/database-target';
+import { createPool } from '../database/pg-pool';
 
 /**
  * The scheduler's own connections, apart from the API's Prisma pool, so that a flood of API
@@ -14,26 +15,23 @@ export class SchedulerPool implements BeforeApplicationShutdown {
   readonly pool: Pool;
 
   constructor(@Inject(DatabaseTarget) target: DatabaseTarget, config: ConfigService<Environment, true>) {
-    this.pool = new Pool({
-      connectionString: target.url,
-      max: config.get('SCHEDULER_POOL_SIZE', { infer: true }),
-      connectionTimeoutMillis: 5_000,
-      application_name: 'scheduler',
-    });
-    // An idle connection dropped by the server (restart, pg_terminate_backend) must not crash the process.
-    this.pool.on('error', (error) => this.logger.warn(`idle scheduler connection lost: ${error.message}`));
+    // A connection dropped by the server (restart, pg_terminate_backend) must not crash the process.
+    this.pool = createPool(
+      {
+        connectionString: target.url,
+        max: config.get('SCHEDULER_POOL_SIZE', { infer: true }),
+        connectionTimeoutMillis: 5_000,
+        application_name: 'scheduler',
+      },
+      (error) => this.logger.warn(`idle scheduler connection lost: ${error.message}`),
+    );
   }
 
   /** Runs `work` in a transaction; rolls back on any error. */
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    // A backend that dies between two statements (see createPool) fails the next one; the
+    // transaction rolls back on the server, and the pool drops the dead client on release.
     const client = await this.pool.connect();
-    // The pool listens for errors only on idle clients. A backend that dies between two statements
-    // of this transaction (pg_terminate_backend, a server restart) makes the checked-out client emit
-    // 'error', which with no listener would end the process; the next statement fails instead, and
-    // the transaction rolls back on the server.
-    let lost: Error | undefined;
-    const onError = (error: Error) => (lost = error);
-    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -43,9 +41,7 @@ export class SchedulerPool implements BeforeApplicationShutdown {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.removeListener('error', onError);
-      // With an error, the pool discards the client instead of handing out a dead connection.
-      client.release(lost);
+      client.release();
     }
   }
 
