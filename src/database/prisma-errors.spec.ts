@@ -21,11 +21,14 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(prismaError)).toBe(true);
     expect(isDatabaseUnavailable(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('x'), { cause: { originalCode: '08006' } }))).toBe(true);
+    // A connection reset under a transaction (ECONNRESET), as the adapter reports it.
+    expect(isDatabaseUnavailable(Object.assign(new Error('ConnectionClosed'), { name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } }))).toBe(true);
   });
 
   it('does not count errors of the query itself', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('Unique constraint failed'), { code: 'P2002' }))).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('x'), { cause: { originalCode: '23505' } }))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { cause: { kind: 'UniqueConstraintViolation' } }))).toBe(false);
     expect(isDatabaseUnavailable(new Error('Database error. Code: `42P01`. Message: `relation "x" does not exist`'))).toBe(false);
     expect(isDatabaseUnavailable('a string')).toBe(false);
   });

@@ -17,10 +17,14 @@ export const isRecordNotFound = (error: unknown) => hasCode(error, 'P2025');
  */
 const CONNECTION_LOST_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123])$/;
 
+/** The driver adapter's kinds of error for a socket that failed or a server that is full. */
+const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+
 function lostConnectionCode(error: unknown): boolean {
   for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth += 1) {
-    const { originalCode, cause } = current as { originalCode?: unknown; cause?: unknown };
+    const { originalCode, kind, cause } = current as { originalCode?: unknown; kind?: unknown; cause?: unknown };
     if (typeof originalCode === 'string' && CONNECTION_LOST_SQLSTATE.test(originalCode)) return true;
+    if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
     current = cause;
   }
   return false;
