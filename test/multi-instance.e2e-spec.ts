@@ -1,3 +1,4 @@
+import { countOccurrences as countWindow } from '../bench/faults/occurrence-counts';
 import { ServiceProcess } from './support/service-process';
 import { startSlowHttpServer, type SlowHttpServer } from './support/slow-http-server';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -7,49 +8,22 @@ import { waitFor } from './support/wait-for';
 const JOBS = 200;
 const SECOND = 1000;
 
-interface OccurrenceCounts {
-  expected: number;
-  lost: number;
-  doubled: number;
-  stillRunning: number;
-  instances: string[];
-}
-
 /**
- * Counts, from the database, what happened to every (job, occurrence) in [from, to]: each must have
- * exactly one succeeded run, whichever attempt it took.
+ * What happened to every (job, occurrence) in [from, to], counted from the database by the fault
+ * suite's counter: each must have exactly one succeeded run, whichever attempt it took.
  */
-async function countOccurrences(url: string, from: Date, to: Date): Promise<OccurrenceCounts> {
-  return withClient(url, async (client) => {
-    const { rows } = await client.query<{ expected: string; lost: string; doubled: string }>(
-      `WITH expected AS (
-         SELECT j.id AS job_id, s AS scheduled_for
-           FROM jobs j, generate_series($1::timestamptz, $2::timestamptz, interval '1 second') s
-       ),
-       outcome AS (
-         SELECT e.job_id, e.scheduled_for,
-                (SELECT count(*) FROM job_runs r
-                  WHERE r.job_id = e.job_id AND r.scheduled_for = e.scheduled_for AND r.status = 'succeeded') AS succeeded
-           FROM expected e
-       )
-       SELECT count(*) AS expected,
-              count(*) FILTER (WHERE succeeded = 0) AS lost,
-              count(*) FILTER (WHERE succeeded > 1) AS doubled
-         FROM outcome`,
-      [from, to],
-    );
-    const running = await client.query<{ count: string }>("SELECT count(*) FROM job_runs WHERE status = 'running'");
-    const instances = await client.query<{ instance_id: string }>(
-      'SELECT DISTINCT instance_id FROM job_runs WHERE instance_id IS NOT NULL ORDER BY instance_id',
-    );
-    return {
-      expected: Number(rows[0].expected),
-      lost: Number(rows[0].lost),
-      doubled: Number(rows[0].doubled),
-      stillRunning: Number(running.rows[0].count),
-      instances: instances.rows.map((row) => row.instance_id),
-    };
-  });
+async function countOccurrences(url: string, from: Date, to: Date) {
+  const counts = await countWindow(url, from, to, 2 * SECOND);
+  const instances = await withClient(url, (client) =>
+    client.query<{ instance_id: string }>('SELECT DISTINCT instance_id FROM job_runs WHERE instance_id IS NOT NULL ORDER BY instance_id'),
+  );
+  return {
+    expected: counts.expected,
+    lost: counts.lost,
+    doubled: counts.doubled + counts.duplicates,
+    stillRunning: counts.stuck,
+    instances: instances.rows.map((row) => row.instance_id),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,7 +5,7 @@ import { findFreePort } from '../../src/database/embedded-database';
 
 const MAIN = resolve(__dirname, '../../dist/main.js');
 
-/** One real process of the built service (dist/main.js; `npm test` builds it first). */
+/** One real process of the built service (dist/main.js, which `npm test` builds first, unless told another build). */
 export class ServiceProcess {
   readonly output: string[] = [];
   private exit: Promise<number | null>;
@@ -25,9 +25,9 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(environment: Record<string, string>, instanceId: string): Promise<ServiceProcess> {
+  static async start(environment: Record<string, string>, instanceId: string, main = MAIN): Promise<ServiceProcess> {
     const port = await findFreePort();
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [main], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...environment, PORT: String(port), HOST: '127.0.0.1', INSTANCE_ID: instanceId },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,0 +1,241 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { ServiceProcess } from '../../test/support/service-process';
+import { startSlowHttpServer, type SlowHttpServer } from '../../test/support/slow-http-server';
+import { countOccurrences, type OccurrenceCounts, unsettledOccurrences, withClient } from './occurrence-counts';
+import type { OwnedPostgres } from './owned-postgres';
+
+export const SECOND = 1000;
+export const LOG_DIR = resolve(__dirname, '../results/tmp');
+
+export const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, Math.max(0, ms)));
+
+/** The jobs every scenario runs: most fire every second, and the http ones keep runs in flight. */
+export interface Workload {
+  /** `log` jobs every second: instant runs, many of them. */
+  logEverySecond: number;
+  /** `http` jobs every second against /delay/<httpDelayMs>. */
+  httpEverySecond: number;
+  httpDelayMs: number;
+  /** `http` jobs every 3 seconds against /delay/<slowHttpDelayMs>: long runs in flight. */
+  httpEveryThreeSeconds: number;
+  slowHttpDelayMs: number;
+}
+
+export interface ClusterOptions {
+  /** The service's build: a folder holding main.js. */
+  build: string;
+  scenario: string;
+  instances: number;
+  leaseMs: number;
+  /** Extra environment for every instance. */
+  environment?: Record<string, string>;
+}
+
+/** [from, to]: the occurrences a scenario counts. */
+export interface Window {
+  from: Date;
+  to: Date;
+  /** `seconds` after `from`. */
+  at(seconds: number): number;
+}
+
+/**
+ * Real processes of the built service (dist/main.js) on a database of their own on the suite's
+ * PostgreSQL, a slow HTTP server for the `http` jobs, and the means to hurt them.
+ */
+export class FaultCluster {
+  readonly instances: ServiceProcess[] = [];
+  /** Every process started, killed ones included, for their logs. */
+  private readonly started: ServiceProcess[] = [];
+  private closing: Promise<(number | null)[]> | undefined;
+  private workload: Workload | undefined;
+  /** Ids of the jobs createJobs made. */
+  readonly jobIds: number[] = [];
+
+  private constructor(
+    readonly postgres: OwnedPostgres,
+    readonly options: ClusterOptions,
+    readonly databaseName: string,
+    readonly databaseUrl: string,
+    readonly slowServer: SlowHttpServer,
+  ) {}
+
+  static async open(postgres: OwnedPostgres, options: ClusterOptions): Promise<FaultCluster> {
+    const databaseName = `faults_${options.scenario.replace(/\W/g, '_')}_${randomBytes(3).toString('hex')}`;
+    const databaseUrl = await postgres.createDatabase(databaseName);
+    const slowServer = await startSlowHttpServer();
+    const cluster = new FaultCluster(postgres, options, databaseName, databaseUrl, slowServer);
+    try {
+      const names = Array.from({ length: options.instances }, (_, index) => cluster.instanceId(index));
+      const started = await Promise.all(names.map((name) => cluster.launch(name)));
+      cluster.instances.push(...started);
+    } catch (error) {
+      await cluster.close();
+      throw error;
+    }
+    return cluster;
+  }
+
+  instanceId(index: number): string {
+    return `${this.options.scenario}-${String.fromCharCode(97 + index)}`;
+  }
+
+  environment(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: this.databaseUrl,
+      MIGRATE_ON_START: 'false',
+      SCHEDULER_TICK: '* * * * * *',
+      SCHEDULER_CONCURRENCY: '100',
+      RUN_LEASE_MS: String(this.options.leaseMs),
+      SHUTDOWN_GRACE_MS: '3000',
+      THROTTLE_LIMIT: '0',
+      ...this.options.environment,
+      ...extra,
+    };
+  }
+
+  private async launch(instanceId: string, extra: Record<string, string> = {}): Promise<ServiceProcess> {
+    const service = await ServiceProcess.start(this.environment(extra), instanceId, join(this.options.build, 'main.js'));
+    this.started.push(service);
+    return service;
+  }
+
+  /** SIGKILL of instance `index`, then a new process under the same instance id (as a restarted replica). */
+  async killAndRestart(index: number): Promise<void> {
+    await this.instances[index].stop('SIGKILL');
+    this.instances[index] = await this.launch(this.instanceId(index));
+  }
+
+  async createJobs(workload: Workload): Promise<void> {
+    this.workload = workload;
+    const bodies: Record<string, unknown>[] = [];
+    const slow = this.slowServer.url;
+    for (let index = 0; index < workload.logEverySecond; index += 1) {
+      bodies.push({ name: `log every second ${index}`, schedule: '* * * * * *', params: { message: `job ${index}` } });
+    }
+    for (let index = 0; index < workload.httpEverySecond; index += 1) {
+      bodies.push({
+        name: `http every second ${index}`,
+        schedule: '* * * * * *',
+        type: 'http',
+        params: { url: `${slow}/delay/${workload.httpDelayMs}` },
+      });
+    }
+    for (let index = 0; index < workload.httpEveryThreeSeconds; index += 1) {
+      bodies.push({
+        name: `http every 3 s ${index}`,
+        schedule: '*/3 * * * * *',
+        type: 'http',
+        params: { url: `${slow}/delay/${workload.slowHttpDelayMs}` },
+      });
+    }
+    for (const body of bodies) {
+      const response = await fetch(`${this.instances[0].url}/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        // Two attempts: a run that fails for a reason of its own gets one retry; abandoned attempts do not count.
+        body: JSON.stringify({ maxAttempts: 2, ...body }),
+      });
+      if (response.status !== 201) throw new Error(`creating a job answered ${response.status}: ${await response.text()}`);
+      this.jobIds.push(((await response.json()) as { id: number }).id);
+    }
+  }
+
+  /**
+   * A window of `seconds` from the next whole second at least 200 ms away: every job exists by then,
+   * so its first occurrence in the window is its nextRun or later.
+   */
+  openWindow(seconds: number): Window {
+    const from = new Date(Math.ceil((Date.now() + 200) / SECOND) * SECOND);
+    const to = new Date(from.getTime() + seconds * SECOND);
+    return { from, to, at: (offset) => from.getTime() + offset * SECOND };
+  }
+
+  /**
+   * Waits for the window to end, then until each of its occurrences has a run and none is unfinished
+   * (a rescue takes up to a lease and a tick), at most `settleMs`; then counts.
+   */
+  async closeWindow(window: Window, settleMs = 3 * this.options.leaseMs + 10 * SECOND): Promise<OccurrenceCounts> {
+    await sleep(window.to.getTime() + 200 - Date.now());
+    const deadline = Date.now() + settleMs;
+    while (Date.now() < deadline && (await unsettledOccurrences(this.databaseUrl, window.from, window.to)) > 0) {
+      await sleep(250);
+    }
+    return countOccurrences(this.databaseUrl, window.from, window.to, 2 * this.options.leaseMs);
+  }
+
+  query<Row extends Record<string, unknown>>(sql: string, values: unknown[] = []): Promise<Row[]> {
+    return withClient(this.databaseUrl, async (client) => (await client.query<Row>(sql, values)).rows);
+  }
+
+  /**
+   * Waits until instance `index` has runs of `http` jobs in flight that started less than half their
+   * duration ago, so that a fault right now surely interrupts them, and returns their ids.
+   */
+  async waitForRunsInFlight(index: number, timeoutMs = 10 * SECOND): Promise<string[]> {
+    const marginMs = (this.workload?.httpDelayMs ?? 1000) / 2;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const rows = await this.query<{ id: string }>(
+        `SELECT r.id FROM job_runs r JOIN jobs j ON j.id = r.job_id
+          WHERE r.status = 'running' AND r.instance_id = $1 AND j.type = 'http'
+            AND r.started_at > now() - $2 * interval '1 millisecond'`,
+        [this.instances[index].instanceId, marginMs],
+      );
+      if (rows.length > 0) return rows.map((row) => row.id);
+      await sleep(50);
+    }
+    throw new Error(`${this.instances[index].instanceId} had no run in flight within ${timeoutMs} ms`);
+  }
+
+  /** Everything every process wrote, killed ones included. */
+  output(instanceId?: string): string {
+    return this.started
+      .filter((service) => instanceId === undefined || service.instanceId === instanceId)
+      .map((service) => service.output.join(''))
+      .join('');
+  }
+
+  /** Instances whose process exited by itself (none should). */
+  exitedUnasked(): string[] {
+    return this.instances.filter((service) => service.child.exitCode !== null || service.child.signalCode !== null).map((s) => s.instanceId);
+  }
+
+  /**
+   * Stops every process (SIGCONT first, for a frozen one; SIGTERM, then SIGKILL after a bound) and
+   * returns the exit codes of SIGTERM; keeps the logs under bench/results/tmp/; drops the database.
+   */
+  async close(): Promise<(number | null)[]> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<(number | null)[]> {
+    const codes = await Promise.all(
+      this.instances.map(async (service) => {
+        service.child.kill('SIGCONT');
+        let timer: NodeJS.Timeout | undefined;
+        const forced = new Promise<'forced'>((resolveForced) => (timer = setTimeout(() => resolveForced('forced'), 15 * SECOND)));
+        const code = await Promise.race([service.stop('SIGTERM'), forced]);
+        clearTimeout(timer);
+        if (code === 'forced') {
+          await service.stop('SIGKILL');
+          return -1;
+        }
+        return code;
+      }),
+    );
+    await Promise.all(this.started.map((service) => service.stop('SIGKILL')));
+    mkdirSync(LOG_DIR, { recursive: true });
+    this.started.forEach((service, index) => {
+      writeFileSync(join(LOG_DIR, `faults-${service.instanceId}-${index}.log`), service.output.join(''));
+    });
+    await this.slowServer.close();
+    await this.postgres.dropDatabase(this.databaseName).catch(() => undefined);
+    return codes;
+  }
+}

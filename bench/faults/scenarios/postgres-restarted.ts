@@ -1,0 +1,77 @@
+import { describeStatuses, startApiLoad, unexpectedAnswers } from '../api-load';
+import { FaultCluster, SECOND, sleep } from '../fault-cluster';
+import { check, occurrenceChecks, type Scenario } from '../scenario';
+import { FULL_WORKLOAD, SHORT_WORKLOAD } from './workloads';
+
+const SIZES = {
+  full: { instances: 3, leaseMs: 3000, windowSeconds: 25, stopAtSecond: 6, downSeconds: 5 },
+  short: { instances: 2, leaseMs: 2000, windowSeconds: 6, stopAtSecond: 1, downSeconds: 3 },
+};
+
+const TICK_FAILED = /the scheduler tick failed/g;
+
+/**
+ * PostgreSQL stops (fast shutdown: every session is cut, open claims roll back) and starts again a
+ * few seconds later on the same port. Ticks fail and each instance logs that once; runs in flight go
+ * on, their outcome writes retry until the database answers. Leases shorter than the outage expire,
+ * so the first tick afterwards abandons those runs and retries them: the late outcome of the old
+ * attempt is refused. The occurrences that fell due meanwhile are younger than the misfire threshold
+ * and run late, each once.
+ */
+export const postgresRestarted: Scenario = {
+  name: 'postgres-restarted',
+  title: 'PostgreSQL restarted under load',
+  async run({ postgres, build, mode, log }) {
+    const size = SIZES[mode];
+    const cluster = await FaultCluster.open(postgres, { build, scenario: 'pgrestart', instances: size.instances, leaseMs: size.leaseMs });
+    try {
+      await cluster.createJobs(mode === 'full' ? FULL_WORKLOAD : SHORT_WORKLOAD);
+      const window = cluster.openWindow(size.windowSeconds);
+      const api = startApiLoad({
+        targets: () => cluster.instances.map((instance) => instance.url),
+        concurrency: 4,
+        path: () => '/jobs?limit=20',
+        timeoutMs: 10 * SECOND,
+        maxDurationMs: (size.windowSeconds + 5) * SECOND,
+      });
+      await sleep(window.at(size.stopAtSecond) - Date.now());
+      await cluster.waitForRunsInFlight(0);
+      const stoppedAt = Date.now();
+      await postgres.stopServer();
+      log(`PostgreSQL stopped; starting it again in ${size.downSeconds} s`);
+      await sleep(stoppedAt + size.downSeconds * SECOND - Date.now());
+      await postgres.startAgain();
+      const downMs = Date.now() - stoppedAt;
+      log(`PostgreSQL back after ${downMs} ms`);
+      const counts = await cluster.closeWindow(window);
+      const answers = await api.stop();
+      const exited = cluster.exitedUnasked();
+      const failures = cluster.instances.map((instance) => cluster.output(instance.instanceId).match(TICK_FAILED)?.length ?? 0);
+      const health = await Promise.all(cluster.instances.map((instance) => fetch(`${instance.url}/health`).then((response) => response.status)));
+      const codes = await cluster.close();
+      return {
+        counts,
+        checks: [
+          ...occurrenceChecks(counts),
+          check('no instance exited', exited.length === 0, exited.length ? `exited: ${exited.join(', ')}` : 'all kept running'),
+          check(
+            'each instance logged the failing tick once for the outage',
+            failures.every((count) => count === 1),
+            `"tick failed" lines per instance: ${failures.join(', ')}`,
+          ),
+          check('every instance ready again afterwards', health.every((status) => status === 200), `GET /health: ${health.join(', ')}`),
+          check(
+            'occurrences due during the outage ran late, within the misfire threshold',
+            counts.worstLagMs >= downMs - 2 * SECOND && counts.worstLagMs < 60 * SECOND,
+            `outage ${(downMs / 1000).toFixed(1)} s, worst lag ${(counts.worstLagMs / 1000).toFixed(1)} s`,
+          ),
+          check('the API answered 200 or 503, never hung or failed otherwise', unexpectedAnswers(answers) === 0 && (answers.byStatus['503'] ?? 0) > 0, describeStatuses(answers)),
+          check('instances stopped cleanly', codes.every((code) => code === 0), `exit codes ${codes.join(', ')}`),
+        ],
+      };
+    } finally {
+      await postgres.startAgain();
+      await cluster.close();
+    }
+  },
+};
