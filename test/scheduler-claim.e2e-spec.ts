@@ -204,6 +204,19 @@ describe('the claim, against PostgreSQL', () => {
       expect([jobs.get(succeeds.jobId), jobs.get(fails.jobId), jobs.get(stolen.jobId)]).toEqual(['succeeded', 'failed', 'running']);
     });
 
+    it('stores output with NUL characters or half a surrogate pair, without failing the other outcomes written with it', async () => {
+      await insertJobs(2);
+      const [odd, plain] = (await store.claimDue(10, 'me')).runs;
+      const outcome = { status: 'succeeded' as const, durationMs: 1, error: null, retryDelayMs: 0 };
+      const results = await Promise.all([
+        store.finish('me', { ...outcome, runId: odd.id, jobId: odd.jobId, output: 'a\u0000b\ud800c' }),
+        store.finish('me', { ...outcome, runId: plain.id, jobId: plain.jobId, output: 'ok' }),
+      ]);
+      expect(results.map((result) => result.recorded)).toEqual([true, true]);
+      const [row] = await sql<{ output: string }>('SELECT output FROM job_runs WHERE id = $1', [odd.id]);
+      expect(row.output).toBe('a\ufffdb\ufffdc');
+    });
+
     it('hands back its own unfinished runs at shutdown, leases expired or not, and no one else’s', async () => {
       await insertJobs(2, { extra: 'max_attempts=1' });
       const mine = (await store.claimDue(1, 'leaving')).runs;

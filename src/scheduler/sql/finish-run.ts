@@ -28,6 +28,13 @@ export const ALLOWED_ATTEMPTS_SQL = `j.max_attempts + LEAST(3, (
    WHERE x.job_id = r.job_id AND x.scheduled_for = r.scheduled_for AND x.status = 'abandoned'
 ))`;
 
+/**
+ * PostgreSQL text holds neither NUL nor half a surrogate pair, and a JSON document carrying either
+ * would fail the statement, and with it every outcome of the group: both become U+FFFD.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export const storableText = (text: string | null) => text && text.replace(/\0/g, '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+
 export interface FinishOutcome extends RunOutcome {
   /** The instance that executed the run: the outcome is recorded only while it still holds it. */
   instanceId: string;
@@ -36,7 +43,8 @@ export interface FinishOutcome extends RunOutcome {
 /**
  * Records many runs' outcomes in one statement, each fenced: only while the run is still `running`
  * under the instance that reports it. A failure with attempts left also inserts the next attempt
- * as `retry_pending`. Results come back in the order of `outcomes`.
+ * as `retry_pending`. Results come back in the order of `outcomes`. The outcomes travel as one JSON
+ * document, cheaper to serialise than an array literal per column.
  *
  * When one job has several runs in the group, only the latest started may set its lastStatus, as
  * when they are recorded one by one.
@@ -45,8 +53,8 @@ export async function finishRuns(pool: Queryable, outcomes: FinishOutcome[]): Pr
   if (outcomes.length === 0) return [];
   const { rows } = await pool.query<{ id: string; retry_id: string | null }>(
     `WITH outcome AS (
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[])
-                  AS o(id, instance_id, status, duration_ms, error, output, retry_delay_ms)
+       SELECT * FROM json_to_recordset($1::json)
+                  AS o(id bigint, instance_id text, status text, duration_ms int, error text, output text, retry_delay_ms int)
      ),
      finished AS (
        UPDATE job_runs r
@@ -72,13 +80,17 @@ export async function finishRuns(pool: Queryable, outcomes: FinishOutcome[]): Pr
      SELECT f.id, t.id AS retry_id
        FROM finished f LEFT JOIN retry t ON t.job_id = f.job_id AND t.scheduled_for = f.scheduled_for`,
     [
-      outcomes.map((outcome) => outcome.runId),
-      outcomes.map((outcome) => outcome.instanceId),
-      outcomes.map((outcome) => outcome.status),
-      outcomes.map((outcome) => outcome.durationMs),
-      outcomes.map((outcome) => outcome.error),
-      outcomes.map((outcome) => outcome.output),
-      outcomes.map((outcome) => outcome.retryDelayMs),
+      JSON.stringify(
+        outcomes.map((outcome) => ({
+          id: outcome.runId,
+          instance_id: outcome.instanceId,
+          status: outcome.status,
+          duration_ms: outcome.durationMs,
+          error: storableText(outcome.error),
+          output: storableText(outcome.output),
+          retry_delay_ms: outcome.retryDelayMs,
+        })),
+      ),
     ],
   );
   const recorded = new Map(rows.map((row) => [Number(row.id), row.retry_id === null ? null : Number(row.retry_id)]));

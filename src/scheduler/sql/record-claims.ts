@@ -11,6 +11,10 @@ export type ClaimedStatus = 'running' | 'queued';
  * lease; queued rows get the time they were queued (run_at), for the republisher. The unique key
  * (job_id, scheduled_for, attempt) makes a second run of an occurrence impossible, whatever
  * happens above it.
+ *
+ * The claim travels as one JSON document rather than one array per column: serialising thousands
+ * of dates into array literals cost more than the statement itself. What a run needs of its job
+ * comes from the rows selectDueJobs locked, not from a second read.
  */
 export async function recordClaims(
   transaction: Queryable,
@@ -19,48 +23,56 @@ export async function recordClaims(
   leaseMs: number,
   claimedStatus: ClaimedStatus,
 ): Promise<ClaimedRunRow[]> {
-  const withRun = advances.filter((advance) => advance.run);
-  const statusOf = (advance: JobAdvance) => (advance.run!.status === 'running' ? claimedStatus : advance.run!.status);
-  const { rows } = await transaction.query<ClaimedRunRow>(
-    `WITH advanced AS (
+  const claims = advances.map(({ job, nextRun, run }) => ({
+    id: job.id,
+    next_run: nextRun,
+    starts: run?.status === 'running',
+    status: run ? (run.status === 'running' ? claimedStatus : run.status) : null,
+    scheduled_for: run?.scheduledFor ?? null,
+    error: run?.error ?? null,
+  }));
+  const { rows } = await transaction.query<{ id: string; job_id: number; scheduled_for: Date; attempt: number; started_at: Date }>(
+    `WITH claim AS (
+       SELECT * FROM json_to_recordset($1::json)
+                  AS c(id int, next_run timestamptz, starts boolean, status text, scheduled_for timestamptz, error text)
+     ),
+     advanced AS (
        UPDATE jobs j
-          SET next_run = a.next_run,
-              last_run = CASE WHEN a.starts AND $10 = 'running' THEN now() ELSE j.last_run END,
-              last_status = CASE WHEN a.starts THEN $10::"RunStatus" ELSE j.last_status END
-         FROM unnest($1::int[], $2::timestamptz[], $3::boolean[]) AS a(id, next_run, starts)
-        WHERE j.id = a.id
+          SET next_run = c.next_run,
+              last_run = CASE WHEN c.starts AND $4 = 'running' THEN now() ELSE j.last_run END,
+              last_status = CASE WHEN c.starts THEN $4::"RunStatus" ELSE j.last_status END
+         FROM claim c
+        WHERE j.id = c.id
      ),
      inserted AS (
        INSERT INTO job_runs (job_id, scheduled_for, attempt, status, instance_id, started_at, finished_at, duration_ms,
                              lease_expires_at, error, run_at)
-       SELECT r.job_id, r.scheduled_for, 1, r.status::"RunStatus",
-              CASE WHEN r.status <> 'queued' THEN $6 END,
-              CASE WHEN r.status = 'running' THEN now() END,
-              CASE WHEN r.status = 'skipped' THEN now() END,
-              CASE WHEN r.status = 'skipped' THEN 0 END,
-              CASE WHEN r.status = 'running' THEN now() + $7 * interval '1 millisecond' END,
-              r.error,
-              CASE WHEN r.status = 'queued' THEN now() END
-         FROM unnest($4::int[], $5::timestamptz[], $8::text[], $9::text[]) AS r(job_id, scheduled_for, status, error)
+       SELECT c.id, c.scheduled_for, 1, c.status::"RunStatus",
+              CASE WHEN c.status <> 'queued' THEN $2 END,
+              CASE WHEN c.status = 'running' THEN now() END,
+              CASE WHEN c.status = 'skipped' THEN now() END,
+              CASE WHEN c.status = 'skipped' THEN 0 END,
+              CASE WHEN c.status = 'running' THEN now() + $3 * interval '1 millisecond' END,
+              c.error,
+              CASE WHEN c.status = 'queued' THEN now() END
+         FROM claim c
+        WHERE c.status IS NOT NULL
        ON CONFLICT (job_id, scheduled_for, attempt) DO NOTHING
        RETURNING id, job_id, scheduled_for, attempt, status, started_at
      )
-     SELECT i.id, i.job_id, i.scheduled_for, i.attempt, i.started_at,
-            j.name AS job_name, j.type, j.params, j.timeout_ms, j.retry_backoff_ms
-       FROM inserted i JOIN jobs j ON j.id = i.job_id
-      WHERE i.status = $10::"RunStatus"`,
-    [
-      advances.map((advance) => advance.job.id),
-      advances.map((advance) => advance.nextRun),
-      advances.map((advance) => advance.run?.status === 'running'),
-      withRun.map((advance) => advance.job.id),
-      withRun.map((advance) => advance.run!.scheduledFor),
-      instanceId,
-      leaseMs,
-      withRun.map(statusOf),
-      withRun.map((advance) => advance.run!.error),
-      claimedStatus,
-    ],
+     SELECT id, job_id, scheduled_for, attempt, started_at FROM inserted WHERE status = $4::"RunStatus"`,
+    [JSON.stringify(claims), instanceId, leaseMs, claimedStatus],
   );
-  return rows;
+  const jobs = new Map(advances.map(({ job }) => [job.id, job]));
+  return rows.map((row) => {
+    const job = jobs.get(row.job_id)!;
+    return {
+      ...row,
+      job_name: job.name,
+      type: job.type,
+      params: job.params,
+      timeout_ms: job.timeout_ms,
+      retry_backoff_ms: job.retry_backoff_ms,
+    };
+  });
 }
