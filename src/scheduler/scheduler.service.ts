@@ -48,6 +48,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
   private draining: Promise<void> | undefined;
   private drainAgain = false;
   private backlog = false;
+  private wakeScheduled = false;
   private stopping = false;
   private startedThisTick = 0;
   /** When the last tick completed; the readiness check reads it. */
@@ -223,7 +224,20 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     this.metrics.runsInFlight.set(this.inFlight.size);
     return done.then(() => {
       this.metrics.runsInFlight.set(this.inFlight.size);
-      if (this.backlog && !this.stopping) this.wake();
+      if (this.backlog && !this.stopping) this.wakeOnceSettled();
+    });
+  }
+
+  /**
+   * Outcomes are recorded in groups, so runs finish many at a time: one claim after all of them
+   * have freed their slots, rather than a claim of one run for the first and another for the rest.
+   */
+  private wakeOnceSettled(): void {
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.wake();
     });
   }
 
