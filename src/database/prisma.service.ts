@@ -21,7 +21,13 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
       },
       (error) => new Logger('Prisma').warn(`idle API connection lost: ${error.message}`),
     );
-    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    super({
+      adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+      // Prisma's other formats render the call site of a failed query, reading the source file, for
+      // every error: when the pool runs dry, that is most of the cost of answering each request 503,
+      // and it starves the scheduler in the same process. The exception filter logs the stack anyway.
+      errorFormat: 'minimal',
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
