@@ -1,36 +1,5 @@
-import { resolve } from 'node:path';
-import { OwnedPostgres } from '../bench/faults/owned-postgres';
-import { runScenario } from '../bench/faults/scenario';
-import { SCENARIOS } from '../bench/faults/scenarios';
+import { faultScenarios } from './support/fault-scenarios';
 
-/** The service as `npm test` builds it; FAULTS_BUILD points at another build (as for `npm run faults`). */
-const BUILD = resolve(process.env.FAULTS_BUILD ?? resolve(__dirname, '../dist'));
-
-/**
- * The six scenarios of `npm run faults` (bench/faults/), each shortened to seconds, so that a
- * regression fails CI. They run real processes of the service against a PostgreSQL of their own,
- * which one of them stops and starts again.
- */
-describe('fault tolerance (short version of npm run faults)', () => {
-  let postgres: OwnedPostgres;
-
-  beforeAll(async () => {
-    postgres = await OwnedPostgres.start(BUILD);
-  });
-
-  afterAll(async () => {
-    await postgres?.close();
-  });
-
-  it.each(SCENARIOS.map((scenario) => [scenario.title, scenario] as const))(
-    '%s: loses no occurrence and runs none twice',
-    async (_title, scenario) => {
-      const result = await runScenario(scenario, { postgres, build: BUILD, mode: 'short', log: () => undefined });
-
-      expect(result.checks.filter((item) => !item.ok)).toEqual([]);
-      expect(result.counts).toMatchObject({ duplicates: 0, doubled: 0, lost: 0, stuck: 0, unexpected: 0 });
-      expect(result.counts.expected).toBeGreaterThan(0);
-    },
-    60_000,
-  );
+describe('fault tolerance in inline mode (short version of npm run faults)', () => {
+  faultScenarios(false);
 });

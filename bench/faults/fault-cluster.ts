@@ -1,15 +1,38 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { connect } from 'amqplib';
 import { ServiceProcess } from '../../test/support/service-process';
 import { startSlowHttpServer, type SlowHttpServer } from '../../test/support/slow-http-server';
 import { countOccurrences, type OccurrenceCounts, unsettledOccurrences, withClient } from './occurrence-counts';
 import type { OwnedPostgres } from './owned-postgres';
 
 export const SECOND = 1000;
+export const AMQP_URL = process.env.FAULTS_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const LOG_DIR = resolve(__dirname, '../results/tmp');
 
 export const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, Math.max(0, ms)));
+
+/** Whether RabbitMQ answers at AMQP_URL: broker mode needs it. */
+export async function brokerReachable(): Promise<boolean> {
+  try {
+    const connection = await connect(AMQP_URL, { timeout: 2_000 });
+    await connection.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function deleteQueues(queues: string[]): Promise<void> {
+  const connection = await connect(AMQP_URL, { timeout: 2_000 });
+  try {
+    const channel = await connection.createChannel();
+    for (const queue of queues) await channel.deleteQueue(queue);
+  } finally {
+    await connection.close();
+  }
+}
 
 /** The jobs every scenario runs: most fire every second, and the http ones keep runs in flight. */
 export interface Workload {
@@ -28,6 +51,12 @@ export interface ClusterOptions {
   build: string;
   scenario: string;
   instances: number;
+  /**
+   * Broker mode (EXECUTION_MODE=broker, RabbitMQ at AMQP_URL): instance 0 only schedules and
+   * publishes, and at least two workers execute what they consume (one may be killed), so 3 processes
+   * for `instances` 2 or 3. Inline mode otherwise: `instances` instances that each do both.
+   */
+  broker?: boolean;
   leaseMs: number;
   /** Extra environment for every instance. */
   environment?: Record<string, string>;
@@ -62,14 +91,18 @@ export class FaultCluster {
     readonly slowServer: SlowHttpServer,
   ) {}
 
+  /** The RabbitMQ queue of this cluster in broker mode: its own, deleted at the end. */
+  readonly queue = `scheduler.faults.${randomBytes(4).toString('hex')}`;
+
   static async open(postgres: OwnedPostgres, options: ClusterOptions): Promise<FaultCluster> {
     const databaseName = `faults_${options.scenario.replace(/\W/g, '_')}_${randomBytes(3).toString('hex')}`;
     const databaseUrl = await postgres.createDatabase(databaseName);
     const slowServer = await startSlowHttpServer();
     const cluster = new FaultCluster(postgres, options, databaseName, databaseUrl, slowServer);
     try {
-      const names = Array.from({ length: options.instances }, (_, index) => cluster.instanceId(index));
-      const started = await Promise.all(names.map((name) => cluster.launch(name)));
+      const count = options.broker ? 1 + Math.max(2, options.instances - 1) : options.instances;
+      const indexes = Array.from({ length: count }, (_, index) => index);
+      const started = await Promise.all(indexes.map((index) => cluster.launch(index)));
       cluster.instances.push(...started);
     } catch (error) {
       await cluster.close();
@@ -79,7 +112,26 @@ export class FaultCluster {
   }
 
   instanceId(index: number): string {
+    if (this.options.broker) return `${this.options.scenario}-${index === 0 ? 'scheduler' : `worker-${index}`}`;
     return `${this.options.scenario}-${String.fromCharCode(97 + index)}`;
+  }
+
+  /** Instances that execute runs: all of them inline, the workers in broker mode. */
+  get executors(): number[] {
+    return this.instances.map((_, index) => index).filter((index) => !this.options.broker || index > 0);
+  }
+
+  /**
+   * Instances that serve API clients: all of them inline; in broker mode the scheduler, as in the
+   * compose stack, where the worker replica is not behind Nginx.
+   */
+  get apiInstances(): ServiceProcess[] {
+    return this.options.broker ? this.instances.filter((_, index) => !this.executors.includes(index)) : this.instances;
+  }
+
+  /** Instances that tick (claim due occurrences): all of them inline, the first in broker mode. */
+  isScheduler(index: number): boolean {
+    return !this.options.broker || index === 0;
   }
 
   environment(extra: Record<string, string> = {}): Record<string, string> {
@@ -98,8 +150,21 @@ export class FaultCluster {
     };
   }
 
-  private async launch(instanceId: string, extra: Record<string, string> = {}): Promise<ServiceProcess> {
-    const service = await ServiceProcess.start(this.environment(extra), instanceId, join(this.options.build, 'main.js'));
+  private roleEnvironment(index: number): Record<string, string> {
+    if (!this.options.broker) return {};
+    return {
+      EXECUTION_MODE: 'broker',
+      AMQP_URL,
+      AMQP_QUEUE: this.queue,
+      QUEUED_REPUBLISH_MS: '3000',
+      SCHEDULER_ENABLED: String(this.isScheduler(index)),
+      WORKER_ENABLED: String(index > 0),
+    };
+  }
+
+  private async launch(index: number): Promise<ServiceProcess> {
+    const instanceId = this.instanceId(index);
+    const service = await ServiceProcess.start(this.environment(this.roleEnvironment(index)), instanceId, join(this.options.build, 'main.js'));
     this.started.push(service);
     return service;
   }
@@ -107,7 +172,7 @@ export class FaultCluster {
   /** SIGKILL of instance `index`, then a new process under the same instance id (as a restarted replica). */
   async killAndRestart(index: number): Promise<void> {
     await this.instances[index].stop('SIGKILL');
-    this.instances[index] = await this.launch(this.instanceId(index));
+    this.instances[index] = await this.launch(index);
   }
 
   async createJobs(workload: Workload): Promise<void> {
@@ -236,6 +301,7 @@ export class FaultCluster {
     });
     await this.slowServer.close();
     await this.postgres.dropDatabase(this.databaseName).catch(() => undefined);
+    if (this.options.broker) await deleteQueues([this.queue, `${this.queue}.dead`]).catch(() => undefined);
     return codes;
   }
 }

@@ -4,9 +4,10 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The table of `npm run faults`, in Markdown (readable as it is in a terminal). */
 export function resultsTable(results: ScenarioResult[]): string {
-  const header = ['scenario', 'expected', 'runs', 'duplicates', 'lost', 'stuck', 'worst lag', 'worst to success', 'pass'];
-  const rows = results.map(({ name, counts, passed }) => [
+  const header = ['scenario', 'execution', 'expected', 'runs', 'duplicates', 'lost', 'stuck', 'worst lag', 'worst to success', 'pass'];
+  const rows = results.map(({ name, execution, counts, passed }) => [
     name,
+    execution,
     String(counts.expected),
     String(counts.runs),
     `${counts.duplicates} / ${counts.doubled}`,
@@ -24,9 +25,9 @@ export function resultsTable(results: ScenarioResult[]): string {
 /** Every check of every scenario, with what it found. */
 export function checksList(results: ScenarioResult[]): string {
   return results
-    .map(({ name, title, checks, counts, seconds: took }) =>
+    .map(({ name, execution, title, checks, counts, seconds: took }) =>
       [
-        `**${name}**: ${title} (${took} s)`,
+        `**${name}**, ${execution}: ${title} (${took} s)`,
         ...checks.map((item) => `- ${item.ok ? 'ok' : '**FAILED**'}: ${item.what}: ${item.detail}`),
         `- slowest occurrence to succeed: ${counts.worstRecoveryHistory || 'none'}`,
       ].join('\n'),
@@ -34,11 +35,19 @@ export function checksList(results: ScenarioResult[]): string {
     .join('\n\n');
 }
 
-export function resultsMarkdown(results: ScenarioResult[], machine: string, totalSeconds: number): string {
+export interface RunInfo {
+  machine: string;
+  totalSeconds: number;
+  mode: 'full' | 'short';
+  notes: string[];
+}
+
+export function resultsMarkdown(results: ScenarioResult[], { machine, totalSeconds, mode, notes }: RunInfo): string {
+  const command = mode === 'full' ? '`npm run faults`' : '`npm run faults -- --short` (the short versions of `npm test`)';
   return `# Fault suite results
 
-Produced by \`npm run faults\` (bench/faults/) on ${new Date().toISOString().slice(0, 10)}, ${machine}; the whole run took ${totalSeconds} s.
-
+Produced by ${command} (bench/faults/) on ${new Date().toISOString().slice(0, 10)}, ${machine}; the whole run took ${totalSeconds} s.
+${notes.map((note) => `\n${note}\n`).join('')}
 Columns: **expected** occurrences in the window (from the jobs' cron schedules), **runs** recorded for them
 (every attempt), **duplicates** as "two rows for one (job, occurrence, attempt) / two succeeded runs for one
 (job, occurrence)", **lost** occurrences without a succeeded run, **stuck** runs still running or pending

@@ -1,40 +1,55 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
+import { redactUrl } from '../../src/database/redact-url';
+import { AMQP_URL, brokerReachable } from './fault-cluster';
 import { OwnedPostgres } from './owned-postgres';
 import { resultsMarkdown, resultsTable } from './report';
 import { runScenario, type ScenarioResult } from './scenario';
 import { SCENARIOS } from './scenarios';
 
-const RESULTS = resolve(__dirname, '../results/faults.md');
+/** The full run's table is published; a short run's goes with the logs. */
+const RESULTS = { full: resolve(__dirname, '../results/faults.md'), short: resolve(__dirname, '../results/tmp/faults-short.md') };
 /** `npm run faults` builds the service into dist-faults/ first (apart from dist/, which `npm test` rebuilds). */
 const BUILD = resolve(process.env.FAULTS_BUILD ?? resolve(__dirname, '../../dist-faults'));
 
 /**
- * `npm run faults` runs every scenario; `npm run faults -- <name> [<name>...]` only those;
- * `--short` runs the short versions that `npm test` runs.
+ * `npm run faults` runs every scenario in inline mode, then in broker mode (skipped when RabbitMQ does
+ * not answer); `npm run faults -- <name> [<name>...]` only those; `--inline` or `--broker` one mode;
+ * `--short` the short versions that `npm test` runs.
  */
 async function main(): Promise<number> {
-  const mode = process.argv.includes('--short') ? 'short' : 'full';
-  const names = process.argv.slice(2).filter((argument) => argument !== '--short');
+  const flags = process.argv.slice(2).filter((argument) => argument.startsWith('--'));
+  const names = process.argv.slice(2).filter((argument) => !argument.startsWith('--'));
   const unknown = names.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name));
   if (unknown.length > 0) {
     console.error(`unknown scenario ${unknown.join(', ')}; the scenarios are: ${SCENARIOS.map((s) => s.name).join(', ')}`);
     return 2;
   }
+  const mode = flags.includes('--short') ? 'short' : 'full';
   const chosen = names.length > 0 ? SCENARIOS.filter((scenario) => names.includes(scenario.name)) : SCENARIOS;
+  const executions = flags.includes('--inline') ? [false] : flags.includes('--broker') ? [true] : [false, true];
+  const notes: string[] = [];
+  if (executions.includes(true) && !(await brokerReachable())) {
+    executions.splice(executions.indexOf(true), 1);
+    notes.push(`Broker mode skipped: RabbitMQ does not answer at ${redactUrl(AMQP_URL)} (FAULTS_AMQP_URL).`);
+    console.log(notes[notes.length - 1]);
+  }
   const started = Date.now();
-  console.log('starting the suite\'s PostgreSQL');
+  console.log("starting the suite's PostgreSQL");
   const postgres = await OwnedPostgres.start(BUILD);
   const results: ScenarioResult[] = [];
   try {
-    for (const scenario of chosen) {
-      console.log(`\n== ${scenario.name}: ${scenario.title}`);
-      const result = await runScenario(scenario, { postgres, build: BUILD, mode, log: (message) => console.log(`   ${message}`) });
-      for (const item of result.checks) console.log(`   ${item.ok ? 'ok    ' : 'FAILED'} ${item.what}: ${item.detail}`);
-      console.log(`   slowest occurrence to succeed: ${result.counts.worstRecoveryHistory || 'none'}`);
-      console.log(`   ${result.passed ? 'passed' : 'FAILED'} in ${result.seconds} s`);
-      results.push(result);
+    for (const broker of executions) {
+      for (const scenario of chosen) {
+        console.log(`\n== ${scenario.name}${broker ? ' (broker mode)' : ''}: ${scenario.title}`);
+        const context = { postgres, build: BUILD, broker, mode, log: (message: string) => console.log(`   ${message}`) } as const;
+        const result = await runScenario(scenario, context, true);
+        for (const item of result.checks) console.log(`   ${item.ok ? 'ok    ' : 'FAILED'} ${item.what}: ${item.detail}`);
+        console.log(`   slowest occurrence to succeed: ${result.counts.worstRecoveryHistory || 'none'}`);
+        console.log(`   ${result.passed ? 'passed' : 'FAILED'} in ${result.seconds} s`);
+        results.push(result);
+      }
     }
   } finally {
     await postgres.close();
@@ -42,9 +57,9 @@ async function main(): Promise<number> {
   const totalSeconds = Math.round((Date.now() - started) / 1000);
   console.log(`\n${resultsTable(results)}\n\n${totalSeconds} s in all`);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`;
-  mkdirSync(resolve(RESULTS, '..'), { recursive: true });
-  writeFileSync(RESULTS, resultsMarkdown(results, machine, totalSeconds));
-  console.log(`written to ${RESULTS}`);
+  mkdirSync(resolve(RESULTS[mode], '..'), { recursive: true });
+  writeFileSync(RESULTS[mode], resultsMarkdown(results, { machine, totalSeconds, mode, notes }));
+  console.log(`written to ${RESULTS[mode]}`);
   return results.every((result) => result.passed) ? 0 : 1;
 }
 

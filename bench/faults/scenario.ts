@@ -8,6 +8,8 @@ export interface ScenarioContext {
   postgres: OwnedPostgres;
   /** The service's build to run: a folder holding main.js (dist/, or the suite's own build). */
   build: string;
+  /** Broker mode (a scheduler and workers, through RabbitMQ) rather than inline. */
+  broker: boolean;
   mode: Mode;
   /** Progress lines (the CLI prints them; the tests keep quiet). */
   log: (message: string) => void;
@@ -22,6 +24,7 @@ export interface Check {
 export interface ScenarioResult {
   name: string;
   title: string;
+  execution: 'inline' | 'broker';
   counts: OccurrenceCounts;
   checks: Check[];
   passed: boolean;
@@ -32,7 +35,7 @@ export interface Scenario {
   name: string;
   title: string;
   /** What happens to a run in this scenario, and why (README "Failure modes"). */
-  run(context: ScenarioContext): Promise<Omit<ScenarioResult, 'passed' | 'seconds' | 'name' | 'title'>>;
+  run(context: ScenarioContext): Promise<Omit<ScenarioResult, 'passed' | 'seconds' | 'name' | 'title' | 'execution'>>;
 }
 
 export const check = (what: string, ok: boolean, detail: string): Check => ({ what, ok, detail });
@@ -52,12 +55,34 @@ export function occurrenceChecks(counts: OccurrenceCounts): Check[] {
   ];
 }
 
-export async function runScenario(scenario: Scenario, context: ScenarioContext): Promise<ScenarioResult> {
+/** Nothing counted: a scenario that could not run to its end. */
+export const NO_COUNTS: OccurrenceCounts = {
+  expected: 0,
+  runs: 0,
+  duplicates: 0,
+  doubled: 0,
+  lost: 0,
+  missing: 0,
+  unexpected: 0,
+  stuck: 0,
+  abandoned: 0,
+  retried: 0,
+  worstLagMs: 0,
+  worstRecoveryMs: 0,
+  worstRecoveryHistory: '',
+};
+
+/** Runs a scenario; with `keepGoing`, an error becomes a failed check rather than the end of the suite. */
+export async function runScenario(scenario: Scenario, context: ScenarioContext, keepGoing = false): Promise<ScenarioResult> {
   const started = Date.now();
-  const result = await scenario.run(context);
+  const result = await scenario.run(context).catch((error: unknown) => {
+    if (!keepGoing) throw error;
+    return { counts: NO_COUNTS, checks: [check('the scenario ran to its end', false, error instanceof Error ? error.message : String(error))] };
+  });
   return {
     name: scenario.name,
     title: scenario.title,
+    execution: context.broker ? 'broker' : 'inline',
     ...result,
     passed: result.checks.every((item) => item.ok),
     seconds: Math.round((Date.now() - started) / 100) / 10,

@@ -17,9 +17,9 @@ const SIZES = {
 export const backendsKilled: Scenario = {
   name: 'backends-killed',
   title: 'Backends killed (pg_terminate_backend)',
-  async run({ postgres, build, mode, log }) {
+  async run({ postgres, build, broker, mode, log }) {
     const size = SIZES[mode];
-    const cluster = await FaultCluster.open(postgres, { build, scenario: 'backends', instances: size.instances, leaseMs: size.leaseMs });
+    const cluster = await FaultCluster.open(postgres, { build, broker, scenario: 'backends', instances: size.instances, leaseMs: size.leaseMs });
     try {
       await cluster.createJobs(mode === 'full' ? FULL_WORKLOAD : SHORT_WORKLOAD);
       const window = cluster.openWindow(size.windowSeconds);

@@ -15,15 +15,16 @@ const SIZES = {
 export const instanceKilled: Scenario = {
   name: 'instance-killed',
   title: 'Instance killed (SIGKILL mid-run)',
-  async run({ postgres, build, mode, log }) {
+  async run({ postgres, build, broker, mode, log }) {
     const size = SIZES[mode];
-    const cluster = await FaultCluster.open(postgres, { build, scenario: 'killed', instances: size.instances, leaseMs: size.leaseMs });
+    const cluster = await FaultCluster.open(postgres, { build, broker, scenario: 'killed', instances: size.instances, leaseMs: size.leaseMs });
     try {
       await cluster.createJobs(mode === 'full' ? FULL_WORKLOAD : SHORT_WORKLOAD);
       const window = cluster.openWindow(size.windowSeconds);
-      const victim = cluster.instances[1];
+      const victimIndex = cluster.executors[cluster.executors.length - 1];
+      const victim = cluster.instances[victimIndex];
       await sleep(window.at(size.killAtSecond) - Date.now());
-      const ids = await cluster.waitForRunsInFlight(1);
+      const ids = await cluster.waitForRunsInFlight(victimIndex);
       await victim.stop('SIGKILL');
       log(`killed ${victim.instanceId} with ${ids.length} http runs in flight`);
       const counts = await cluster.closeWindow(window);
@@ -37,7 +38,7 @@ export const instanceKilled: Scenario = {
       );
       const exited = cluster.exitedUnasked().filter((id) => id !== victim.instanceId);
       const codes = await cluster.close();
-      const survivorCodes = codes.filter((_, index) => index !== 1);
+      const survivorCodes = codes.filter((_, index) => index !== victimIndex);
       return {
         counts,
         checks: [
