@@ -24,7 +24,7 @@ export const backendsKilled: Scenario = {
       await cluster.createJobs(mode === 'full' ? FULL_WORKLOAD : SHORT_WORKLOAD);
       const window = cluster.openWindow(size.windowSeconds);
       const api = startApiLoad({
-        targets: () => cluster.instances.map((instance) => instance.url),
+        targets: () => cluster.apiInstances.map((instance) => instance.url),
         concurrency: 6,
         path: (sequence) => (sequence % 2 ? '/jobs?limit=50' : `/jobs/${cluster.jobIds[sequence % cluster.jobIds.length]}/runs?limit=20`),
         timeoutMs: 10 * SECOND,
