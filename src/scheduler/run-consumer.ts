@@ -1,13 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { Metrics } from '../observability/metrics';
-import { describe } from '../observability/describe-error';
 import { BrokerConnection, type BrokerChannels } from '../broker/broker-connection';
 import { InstanceIdentity } from './instance-identity';
+import { OutageLog } from './outage-log';
 import { RunStore } from './run-store';
 import type { ClaimedRun } from './sql/claimed-run';
 
 type Execute = (run: ClaimedRun) => Promise<void>;
+
+/**
+ * How long a message that could not be started (the database unreachable) is held before it goes
+ * back to the queue: RabbitMQ redelivers a requeued message at once, so without a pause an outage
+ * is a loop of redeliveries, each failing again.
+ */
+export const REQUEUE_DELAY_MS = 1_000;
 
 /**
  * Acknowledging on a channel that closed meanwhile (a broker restart) throws; RabbitMQ then
@@ -39,6 +46,7 @@ function parseRunId(message: ConsumeMessage): number | undefined {
 @Injectable()
 export class RunConsumer {
   private readonly logger = new Logger('RunConsumer');
+  private readonly outage = new OutageLog(this.logger, 'taking runs from the queue');
   private consumerTag: string | undefined;
   private channel: Channel | undefined;
 
@@ -73,6 +81,7 @@ export class RunConsumer {
     try {
       if (runId === undefined) return this.deadLetter(channel, message, 'not a {"runId": <positive integer>} message');
       const { run, exists } = await this.store.startQueued(runId, this.instance.id);
+      this.outage.succeeded();
       if (!run && !exists) return this.deadLetter(channel, message, `run ${runId} does not exist`);
       if (!run) {
         this.metrics.brokerMessages.inc({ event: 'skipped' });
@@ -82,8 +91,10 @@ export class RunConsumer {
       await execute(run);
       settle(() => channel.ack(message));
     } catch (error) {
-      // The database is unreachable: the message goes back to the queue for another try.
-      this.logger.warn(`could not take run ${runId}: ${describe(error)}; requeued`);
+      // The database is unreachable: the message goes back to the queue for another try, after a
+      // pause; logged once per outage, not once per message.
+      this.outage.failed(error);
+      await new Promise((resolve) => setTimeout(resolve, REQUEUE_DELAY_MS));
       settle(() => channel.nack(message, false, true));
     }
   }
