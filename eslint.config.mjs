@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/**', 'dist-ui/**', 'dist-faults/**', 'src/generated/**', 'node_modules/**', 'coverage/**', '.data/**', 'bench/results/**']),
+  globalIgnores(['dist/**', 'dist-ui/**', 'dist-faults/**', 'dist-bench/**', 'src/generated/**', 'node_modules/**', 'coverage/**', '.data/**', 'bench/results/**']),
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
@@ -27,7 +27,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/faults/**/*.ts'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       // tsconfig.json leaves out the tests; tsconfig.check.json (the typecheck) covers src/ and test/.
