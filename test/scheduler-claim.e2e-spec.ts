@@ -146,16 +146,37 @@ describe('the claim, against PostgreSQL', () => {
       expect(await store.extendLeases([running.id], 'someone-else')).toEqual({ held: new Set(), lost: new Set([running.id]) });
     });
 
-    it('stops granting extra attempts after three abandonments of one occurrence', async () => {
+    // The fault suite's repeated-kills scenario lost occurrences abandoned five times in a row under the
+    // former bound of three; the backoff makes a run of kills outlast itself instead.
+    it('retries an abandoned occurrence at once, then after one lease, two, four…', async () => {
       await insertJobs(1);
       await store.claimDue(10, 'dies');
+      const waits: number[] = [];
       for (let round = 0; round < 4; round += 1) {
         await sql("UPDATE job_runs SET lease_expires_at = now() - interval '1 millisecond' WHERE status = 'running'");
         await store.abandonExpired(100);
+        const [retry] = await sql<{ wait_ms: number }>(
+          "SELECT (extract(epoch FROM run_at - now()) * 1000)::int AS wait_ms FROM job_runs WHERE status = 'retry_pending'",
+        );
+        waits.push(Math.round(retry.wait_ms / 1000) || 0);
+        await sql("UPDATE job_runs SET run_at = now() WHERE status = 'retry_pending'");
+        await store.claimPending(10, 'dies');
+      }
+      // RUN_LEASE_MS is 5 s here.
+      expect(waits).toEqual([0, 5, 10, 20]);
+    });
+
+    it('stops granting extra attempts after ten abandonments of one occurrence', async () => {
+      await insertJobs(1);
+      await store.claimDue(10, 'dies');
+      for (let round = 0; round < 11; round += 1) {
+        await sql("UPDATE job_runs SET lease_expires_at = now() - interval '1 millisecond' WHERE status = 'running'");
+        await store.abandonExpired(100);
+        await sql("UPDATE job_runs SET run_at = now() WHERE status = 'retry_pending'");
         await store.claimPending(10, 'dies');
       }
       const runs = await sql<{ attempt: number; status: string }>('SELECT attempt, status FROM job_runs ORDER BY attempt');
-      expect(runs.map((run) => run.status)).toEqual(['abandoned', 'abandoned', 'abandoned', 'abandoned']);
+      expect(runs.map((run) => run.status)).toEqual(Array.from({ length: 11 }, () => 'abandoned'));
     });
 
     it('inserts the next attempt of a failed run with the backoff, and does not start it early', async () => {

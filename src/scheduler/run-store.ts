@@ -111,11 +111,11 @@ export class RunStore {
   }
 
   abandonExpired(limit: number): Promise<AbandonResult> {
-    return this.invalidatingAbandoned(abandonRuns(this.database.pool, limit));
+    return this.invalidatingAbandoned(abandonRuns(this.database.pool, limit, this.leaseMs));
   }
 
   handBack(handBack: HandBack): Promise<AbandonResult> {
-    return this.invalidatingAbandoned(abandonRuns(this.database.pool, handBack.runIds.length, handBack));
+    return this.invalidatingAbandoned(abandonRuns(this.database.pool, handBack.runIds.length, this.leaseMs, handBack));
   }
 
   private async invalidatingAbandoned(abandoning: Promise<AbandonResult>): Promise<AbandonResult> {

@@ -1,4 +1,4 @@
-import { ALLOWED_ATTEMPTS_SQL } from './finish-run';
+import { ALLOWED_ATTEMPTS_SQL, FREE_ABANDONMENTS } from './finish-run';
 import type { Queryable } from './queryable';
 
 export interface AbandonResult {
@@ -12,12 +12,17 @@ export interface HandBack {
   instanceId: string;
 }
 
+/** The longest wait before retrying an occurrence abandoned again, in leases. */
+const MAX_BACKOFF_LEASES = 64;
+
 /**
  * Any instance may rescue the runs of one that died: running rows whose lease expired become
- * `abandoned`, and the occurrence gets its next attempt at once if attempts remain. With `handBack`
- * it is an instance giving up its own runs (at shutdown) instead, leases expired or not.
+ * `abandoned`, and the occurrence gets its next attempt if attempts remain: at once after its first
+ * abandonment, then after one lease, two, four… (at most 64), so that a run of failures (instances
+ * killed one after the other, or a run that kills its instance) is outlasted rather than chased.
+ * With `handBack` it is an instance giving up its own runs (at shutdown) instead, leases expired or not.
  */
-export async function abandonRuns(pool: Queryable, limit: number, handBack?: HandBack): Promise<AbandonResult> {
+export async function abandonRuns(pool: Queryable, limit: number, leaseMs: number, handBack?: HandBack): Promise<AbandonResult> {
   const { rows } = await pool.query<{ abandoned: string; retried: string; job_ids: number[] | null }>(
     `WITH expired AS (
        SELECT id FROM job_runs
@@ -41,21 +46,26 @@ export async function abandonRuns(pool: Queryable, limit: number, handBack?: Han
      job AS (
        UPDATE jobs j SET last_status = 'abandoned' WHERE j.id IN (SELECT job_id FROM abandoned) AND j.last_status = 'running'
      ),
+     earlier AS (
+       -- Abandonments of the occurrence before this statement (which sees the table as it was).
+       SELECT r.id, (SELECT count(*) FROM job_runs x
+                      WHERE x.job_id = r.job_id AND x.scheduled_for = r.scheduled_for AND x.status = 'abandoned') AS count
+         FROM abandoned r
+     ),
      retried AS (
        INSERT INTO job_runs (job_id, scheduled_for, attempt, status, run_at)
-       SELECT r.job_id, r.scheduled_for, r.attempt + 1, 'retry_pending', now()
-         FROM abandoned r JOIN jobs j ON j.id = r.job_id
+       SELECT r.job_id, r.scheduled_for, r.attempt + 1, 'retry_pending',
+              now() + CASE WHEN e.count = 0 THEN interval '0'
+                           ELSE least(power(2, e.count - 1), ${MAX_BACKOFF_LEASES}) * $4 * interval '1 millisecond' END
+         FROM abandoned r JOIN earlier e ON e.id = r.id JOIN jobs j ON j.id = r.job_id
         -- The count in ALLOWED_ATTEMPTS_SQL sees the table before this statement: +1 for this run.
-        WHERE r.attempt < ${ALLOWED_ATTEMPTS_SQL} + CASE WHEN (
-          SELECT count(*) FROM job_runs x
-           WHERE x.job_id = r.job_id AND x.scheduled_for = r.scheduled_for AND x.status = 'abandoned'
-        ) < 3 THEN 1 ELSE 0 END
+        WHERE r.attempt < ${ALLOWED_ATTEMPTS_SQL} + CASE WHEN e.count < ${FREE_ABANDONMENTS} THEN 1 ELSE 0 END
        ON CONFLICT (job_id, scheduled_for, attempt) DO NOTHING
        RETURNING id
      )
      SELECT (SELECT count(*) FROM abandoned) AS abandoned, (SELECT count(*) FROM retried) AS retried,
             (SELECT array_agg(DISTINCT job_id) FROM abandoned) AS job_ids`,
-    [limit, handBack?.runIds ?? null, handBack?.instanceId ?? null],
+    [limit, handBack?.runIds ?? null, handBack?.instanceId ?? null, leaseMs],
   );
   return { abandoned: Number(rows[0].abandoned), retried: Number(rows[0].retried), jobIds: rows[0].job_ids ?? [] };
 }

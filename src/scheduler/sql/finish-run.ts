@@ -20,10 +20,17 @@ export interface FinishResult {
 }
 
 /**
- * Abandoned attempts were not the job's fault: each of the first three extends the occurrence's
- * budget by one attempt, so a killed instance never costs a job its run.
+ * Abandoned attempts were not the job's fault: each of the first FREE_ABANDONMENTS extends the
+ * occurrence's budget by one attempt, so killed instances do not cost a job its run. The bound stops
+ * a run that kills every instance it lands on; abandon-runs.ts spaces its retries out exponentially.
+ *
+ * Ten, not three: with instances killed one after the other every few seconds (the fault suite's
+ * repeated-kills), the retry of an abandoned run often lands on the next instance to die, and a
+ * fifth abandonment of one occurrence was common enough to lose occurrences.
  */
-export const ALLOWED_ATTEMPTS_SQL = `j.max_attempts + LEAST(3, (
+export const FREE_ABANDONMENTS = 10;
+
+export const ALLOWED_ATTEMPTS_SQL = `j.max_attempts + LEAST(${FREE_ABANDONMENTS}, (
   SELECT count(*) FROM job_runs x
    WHERE x.job_id = r.job_id AND x.scheduled_for = r.scheduled_for AND x.status = 'abandoned'
 ))`;
