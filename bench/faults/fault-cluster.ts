@@ -221,10 +221,11 @@ export class FaultCluster {
   }
 
   /**
-   * Waits for the window to end, then until each of its occurrences has a run and none is unfinished
-   * (a rescue takes up to a lease and a tick), at most `settleMs`; then counts.
+   * Waits for the window to end, then until each of its occurrences has a run and none is unfinished,
+   * at most `settleMs`; then counts. A rescue takes a lease and a tick; an occurrence abandoned again
+   * waits longer (one lease, two, four…), so the bound is generous: most windows settle in a second or two.
    */
-  async closeWindow(window: Window, settleMs = 3 * this.options.leaseMs + 10 * SECOND): Promise<OccurrenceCounts> {
+  async closeWindow(window: Window, settleMs = 20 * this.options.leaseMs + 10 * SECOND): Promise<OccurrenceCounts> {
     await sleep(window.to.getTime() + 200 - Date.now());
     const deadline = Date.now() + settleMs;
     while (Date.now() < deadline && (await unsettledOccurrences(this.databaseUrl, window.from, window.to)) > 0) {
