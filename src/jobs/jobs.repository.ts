@@ -7,6 +7,13 @@ import type { ListJobsQuery } from './dto/list-jobs.query';
 /** Prisma puts `contains` into a LIKE pattern as is: %, _ and \\ must not act as wildcards there. */
 const escapeLikePattern = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
+const FIND_BY_ID = `
+  SELECT id, name, description, schedule, timezone, type, params, is_active AS "isActive",
+         overlap_policy AS "overlapPolicy", misfire_policy AS "misfirePolicy", max_attempts AS "maxAttempts",
+         retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs", last_run AS "lastRun", last_status AS "lastStatus",
+         next_run AS "nextRun", created_at AS "createdAt", updated_at AS "updatedAt"
+    FROM jobs WHERE id = $1`;
+
 /** Every Prisma query on the jobs table. */
 @Injectable()
 export class JobsRepository {
@@ -16,8 +23,14 @@ export class JobsRepository {
     return this.prisma.job.create({ data });
   }
 
-  findById(id: number): Promise<Job | null> {
-    return this.prisma.job.findUnique({ where: { id } });
+  /**
+   * The hottest read of the API, in plain SQL on Prisma's own pool: through Prisma's engine it took
+   * about half the CPU of a GET /jobs/:id, which answered twice as many requests a second without it
+   * (npm run bench -- api). The columns come back named and typed as Prisma's Job.
+   */
+  async findById(id: number): Promise<Job | null> {
+    const { rows } = await this.prisma.pool.query<Job>(FIND_BY_ID, [id]);
+    return rows[0] ?? null;
   }
 
   async list(query: ListJobsQuery): Promise<{ jobs: Job[]; total: number }> {
