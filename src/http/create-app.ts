@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import type { Type } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
@@ -11,6 +10,7 @@ import { requireBearerTokens } from '../security/bearer-auth';
 import { commaSeparated } from '../config/comma-separated';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { GlobalExceptionFilter } from './global-exception.filter';
+import { securityHeaders } from './security-headers';
 import { setUpSwagger } from './swagger';
 
 /** Swagger UI and the dashboard load their own scripts and styles; nothing comes from elsewhere. */
@@ -40,7 +40,11 @@ export async function createApp(appModule: Type<unknown>): Promise<NestFastifyAp
   const logger = app.get(Logger);
   app.useLogger(logger);
   const fastify = app.getHttpAdapter().getInstance();
-  await app.register(helmet, { contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  const headers = securityHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY });
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(headers);
+    done();
+  });
   const apiTokens = commaSeparated(environment.API_TOKENS);
   requireBearerTokens(fastify, apiTokens, environment.METRICS_TOKEN);
   if (apiTokens.length === 0) logger.warn('API_TOKENS is not set: the API is open to anyone who can reach it', 'Security');

@@ -7,9 +7,9 @@ const OPEN_PATHS = /^\/(health(\/.*)?|ui(\/.*)?)?$/;
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Compares digests of equal length, so the time taken says nothing about the token. */
-function matchesAny(presented: string, tokens: string[]): boolean {
+function matchesAny(presented: string, digests: Buffer[]): boolean {
   const presentedDigest = digest(presented);
-  return tokens.reduce((found, token) => timingSafeEqual(digest(token), presentedDigest) || found, false);
+  return digests.reduce((found, tokenDigest) => timingSafeEqual(tokenDigest, presentedDigest) || found, false);
 }
 
 function bearerToken(request: FastifyRequest): string | undefined {
@@ -21,13 +21,15 @@ function bearerToken(request: FastifyRequest): string | undefined {
  * METRICS_TOKEN alone for /metrics. A list that is empty leaves its routes open.
  */
 export function requireBearerTokens(fastify: FastifyInstance, apiTokens: string[], metricsToken: string | undefined): void {
+  const apiDigests = apiTokens.map(digest);
+  const metricsDigests = metricsToken ? [digest(metricsToken)] : [];
   fastify.addHook('onRequest', (request, reply, done) => {
     const path = request.url.split('?')[0];
     if (request.method === 'OPTIONS' || OPEN_PATHS.test(path)) return done();
-    const tokens = path === '/metrics' ? (metricsToken ? [metricsToken] : []) : apiTokens;
-    if (tokens.length === 0) return done();
+    const digests = path === '/metrics' ? metricsDigests : apiDigests;
+    if (digests.length === 0) return done();
     const presented = bearerToken(request);
-    if (presented && matchesAny(presented, tokens)) return done();
+    if (presented && matchesAny(presented, digests)) return done();
     void reply
       .code(401)
       .header('www-authenticate', 'Bearer')
