@@ -238,6 +238,30 @@ describe('the claim, against PostgreSQL', () => {
       expect(row.output).toBe('a\ufffdb\ufffdc');
     });
 
+    it('starts queued runs asked for together once each: a repeated id, a started run and a missing one start nothing', async () => {
+      const [first, second] = await insertJobs(2);
+      const queued = await sql<{ id: string }>(
+        `INSERT INTO job_runs (job_id, scheduled_for, attempt, status, run_at)
+         SELECT id, now(), 1, 'queued', now() FROM jobs WHERE id = ANY($1::int[]) ORDER BY id RETURNING id`,
+        [[first, second]],
+      );
+      const [a, b] = queued.map((row) => Number(row.id));
+      await store.startQueued(b, 'worker-0');
+      const results = await Promise.all([a, a, b, 999_999].map((id) => store.startQueued(id, 'worker-1')));
+      expect(results.map(({ run, exists }) => ({ started: run?.id ?? null, exists }))).toEqual([
+        { started: a, exists: true },
+        { started: null, exists: true },
+        { started: null, exists: true },
+        { started: null, exists: false },
+      ]);
+      expect(results[0].run).toMatchObject({ jobId: first, attempt: 1 });
+      const runs = await sql<{ id: string; status: string; instance_id: string }>('SELECT id, status, instance_id FROM job_runs ORDER BY id');
+      expect(runs.map((run) => [Number(run.id), run.status, run.instance_id])).toEqual([
+        [a, 'running', 'worker-1'],
+        [b, 'running', 'worker-0'],
+      ]);
+    });
+
     it('hands back its own unfinished runs at shutdown, leases expired or not, and no one else’s', async () => {
       await insertJobs(2, { extra: 'max_attempts=1' });
       const mine = (await store.claimDue(1, 'leaving')).runs;

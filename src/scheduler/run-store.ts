@@ -16,7 +16,7 @@ import { type FinishOutcome, type FinishResult, finishRuns, type RunOutcome } fr
 import { pruneRuns } from './sql/prune-runs';
 import { type ClaimedStatus, recordClaims } from './sql/record-claims';
 import { requeueStaleRuns } from './sql/requeue-stale-runs';
-import { startQueuedRun } from './sql/start-queued-run';
+import { type QueuedStart, startQueuedRuns } from './sql/start-queued-run';
 import { selectDueJobs } from './sql/select-due-jobs';
 
 export interface DueClaim {
@@ -37,6 +37,8 @@ export class RunStore {
   private readonly claimedStatus: ClaimedStatus;
   /** Outcomes are written many per statement (see GroupCommit). */
   private readonly outcomes = new GroupCommit<FinishOutcome, FinishResult>((outcomes) => this.finishMany(outcomes), 500);
+  /** Broker mode: the messages a worker's prefetch delivers together start their runs in one statement. */
+  private readonly starts = new GroupCommit<{ runId: number; instanceId: string }, QueuedStart>((starts) => this.startMany(starts), 500);
 
   constructor(
     private readonly database: SchedulerPool,
@@ -82,9 +84,21 @@ export class RunStore {
 
   /** Broker mode: a worker takes a queued run. `exists` is false for an id that names no run. */
   async startQueued(runId: number, instanceId: string): Promise<{ run: ClaimedRun | null; exists: boolean }> {
-    const { run, exists } = await startQueuedRun(this.database.pool, runId, instanceId, this.leaseMs);
-    if (run) await this.cache.invalidate([run.job_id]);
+    const { run, exists } = await this.starts.submit({ runId, instanceId });
     return { run: run && toClaimedRun(run), exists };
+  }
+
+  /** Starts many queued runs in one statement (by instance, though a process has only one), one invalidation. */
+  private async startMany(starts: { runId: number; instanceId: string }[]): Promise<QueuedStart[]> {
+    const results: QueuedStart[] = new Array<QueuedStart>(starts.length);
+    for (const instanceId of new Set(starts.map((start) => start.instanceId))) {
+      const indexes = starts.flatMap((start, index) => (start.instanceId === instanceId ? [index] : []));
+      const started = await startQueuedRuns(this.database.pool, indexes.map((index) => starts[index].runId), instanceId, this.leaseMs);
+      indexes.forEach((index, position) => (results[index] = started[position]));
+    }
+    const jobIds = results.flatMap((result) => (result.run ? [result.run.job_id] : []));
+    if (jobIds.length > 0) await this.cache.invalidate(jobIds);
+    return results;
   }
 
   requeueStale(olderThanMs: number, limit: number): Promise<number[]> {
