@@ -8,8 +8,9 @@ import { FULL_WORKLOAD, SHORT_WORKLOAD } from './workloads';
  * shorter pool timeout, so that the pool still runs dry without saturating the machine's CPUs.
  */
 const SIZES = {
-  full: { instances: 2, leaseMs: 3000, windowSeconds: 20, concurrency: 200, poolTimeoutMs: 500 },
-  short: { instances: 2, leaseMs: 2000, windowSeconds: 4, concurrency: 60, poolTimeoutMs: 200 },
+  full: { instances: 2, leaseMs: 3000, windowSeconds: 20, concurrency: 200, poolTimeoutMs: 500, margin503Ms: 2_000 },
+  // npm test runs other test files beside this one, on the same CPUs: the event loop lags more.
+  short: { instances: 2, leaseMs: 2000, windowSeconds: 4, concurrency: 60, poolTimeoutMs: 200, margin503Ms: 5_000 },
 };
 const POOL_SIZE = 2;
 /** Inactive jobs that each search scans (about 10 ms a query here): connections stay busy. */
@@ -17,10 +18,10 @@ const FILLER_JOBS = 5_000;
 /** Scheduling lag allowed while the API is flooded. */
 const MAX_LAG_MS = 3 * SECOND;
 /**
- * The service answers a request that got no connection within the pool timeout and this, from
- * reading it: what an event loop busy with the flood adds on a machine of 2 CPUs.
+ * The typical 503 comes within the pool timeout and this, from reading the request: the pool's wait,
+ * not a queue. (The worst one also waits for an event loop busy with the flood: `margin503Ms`.)
  */
-const MARGIN_503_MS = 2 * SECOND;
+const MEDIAN_503_MARGIN_MS = 500;
 /** A request the client has no answer to after this long counts as hung. */
 const HUNG_MS = 15 * SECOND;
 
@@ -68,8 +69,10 @@ export const poolExhaustion: Scenario = {
       log(`${size.concurrency} concurrent searches: ${answers.requests} requests, ${describeStatuses(answers)}; ${client}`);
       const counts = await cluster.closeWindow(window);
       const unavailable = serviceAnswerTimes(cluster.output(), 503);
-      const slowest503 = Math.max(0, ...unavailable);
-      const limit503 = size.poolTimeoutMs + MARGIN_503_MS;
+      const sorted = [...unavailable].sort((a, b) => a - b);
+      const median503 = sorted[Math.floor(sorted.length / 2)] ?? 0;
+      const slowest503 = sorted[sorted.length - 1] ?? 0;
+      const [medianLimit, slowestLimit] = [size.poolTimeoutMs + MEDIAN_503_MARGIN_MS, size.poolTimeoutMs + size.margin503Ms];
       const exited = cluster.exitedUnasked();
       const codes = await cluster.close();
       return {
@@ -79,8 +82,9 @@ export const poolExhaustion: Scenario = {
           check('the flood exhausted the API pool: requests got 503', (answers.byStatus['503'] ?? 0) > 0, describeStatuses(answers)),
           check(
             'a request without a connection got its 503 within the pool timeout, from the service',
-            unavailable.length > 0 && slowest503 <= limit503,
-            `${unavailable.length} answered 503 (pool timeout ${size.poolTimeoutMs} ms), the slowest in ${slowest503} ms from reading it (limit ${limit503} ms)`,
+            unavailable.length > 0 && median503 <= medianLimit && slowest503 <= slowestLimit,
+            `${unavailable.length} answered 503 (pool timeout ${size.poolTimeoutMs} ms) from reading the request in ${median503} ms ` +
+              `at the median (limit ${medianLimit} ms), ${slowest503} ms at most (limit ${slowestLimit} ms)`,
           ),
           check('every request answered 200 or 503, none hung', unexpectedAnswers(answers) === 0, `${describeStatuses(answers)}; ${client}`),
           check('scheduling lag stayed low under the flood', counts.worstLagMs < MAX_LAG_MS, `worst lag ${counts.worstLagMs} ms (limit ${MAX_LAG_MS} ms)`),
