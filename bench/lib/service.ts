@@ -54,10 +54,13 @@ export class BenchProcess {
     return rssMb(this.pid);
   }
 
-  /** One instance of the service with `environment` on top of the harness's defaults. */
-  static async service(name: string, environment: Record<string, string>, nodeArgs: string[] = []): Promise<BenchProcess> {
+  /**
+   * One instance of the service with `environment` on top of the harness's defaults. An environment
+   * may name another build in BENCH_SERVICE_MAIN, to compare two versions in one run.
+   */
+  static async service(name: string, { BENCH_SERVICE_MAIN: main, ...environment }: Record<string, string>, nodeArgs: string[] = []): Promise<BenchProcess> {
     const port = await findFreePort();
-    const child = spawn(process.execPath, [...nodeArgs, SERVICE_MAIN], {
+    const child = spawn(process.execPath, [...nodeArgs, main ?? SERVICE_MAIN], {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'production',

@@ -36,7 +36,7 @@ async function deleteQueues(queue: string): Promise<void> {
 
 const SETTINGS = { SCHEDULER_BATCH_SIZE: '100', SCHEDULER_CONCURRENCY: '100' };
 /** Workers start runs one conditional update at a time: 100,000 would take minutes per drain. */
-const JOBS = 10_000;
+const JOBS = 20_000;
 const TEMPLATE = 'bench_broker';
 
 function brokerDrain(context: BenchContext, label: string, workers: number): Promise<DrainResult> {

@@ -35,8 +35,10 @@ const service = (batch: number, concurrency: number, instances: number): Config 
 });
 
 export const CONFIGS: Config[] = [
-  service(100, 100, 1),
-  service(100, 100, 2),
+  // Concurrency four times the batch keeps claims in flight while earlier runs finish: 6.3-6.8k
+  // jobs/s against 3.1-6.1k at 100, interleaved (100 is the default, sized for the lag suite).
+  service(100, 400, 1),
+  service(100, 400, 2),
   service(1000, 2000, 1),
   service(1000, 2000, 2),
   {

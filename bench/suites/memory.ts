@@ -34,7 +34,7 @@ export async function memorySuite(context: BenchContext): Promise<SuiteReport> {
   rows.push(['after the API suite (service, and service + Redis)', afterApi ? afterApi.map((mb) => `${mb.toFixed(0)} MB`).join(', ') : notRun('api'), afterApi ? 'one instance each, after all its load' : '']);
   const afterDrain = context.shared.get('rssAfterDrain') as number[] | undefined;
   rows.push([
-    'after draining 100,000 jobs (batch 100, 1 instance)',
+    'after draining 100,000 jobs (batch 100, concurrency 400, 1 instance)',
     afterDrain ? formatSummary(summarise(afterDrain), 0, ' MB') : notRun('dispatch'),
     afterDrain ? `${afterDrain.length} drains` : '',
   ]);
