@@ -61,8 +61,9 @@ function header(title: string, machine: Machine, command: string): string {
 function writeIndex(): void {
   const parts = ['# Benchmark results', '', 'Written by `npm run bench`; each section comes from the latest run of its suite. See SCALABILITY.md for what they mean.', ''];
   for (const name of Object.keys(SUITES)) {
-    const file = join(RESULTS, `${name}.md`);
-    if (existsSync(file)) parts.push(readFileSync(file, 'utf8'), '');
+    for (const file of [join(RESULTS, `${name}.md`), join(RESULTS, `${name}-long.md`)]) {
+      if (existsSync(file)) parts.push(readFileSync(file, 'utf8'), '');
+    }
   }
   writeFileSync(join(RESULTS, 'README.md'), parts.join('\n'));
 }
@@ -109,14 +110,20 @@ async function main(): Promise<void> {
     await stopEverything();
   }
   machine.loadAtEnd = Math.round(loadavg()[0] * 100) / 100;
+  // A --long run is kept beside the default one: lag-long.md, lag-rss-long.svg...
+  const suffix = options.long ? '-long' : '';
+  const named = (file: string) => file.replace(/(\.\w+)$/, `${suffix}$1`);
   for (const { title, report } of reports) {
-    const markdown = `${header(title, machine, command)}\n${report.markdown}\n`;
-    writeFileSync(join(RESULTS, `${report.name}.md`), markdown);
-    writeFileSync(join(RESULTS, `${report.name}.json`), `${JSON.stringify({ machine, options, data: report.data }, null, 2)}\n`);
-    for (const [file, svg] of Object.entries(report.charts ?? {})) writeFileSync(join(RESULTS, file), `${svg}\n`);
+    let markdown = `${header(options.long ? `${title} (--long)` : title, machine, command)}\n${report.markdown}\n`;
+    for (const [file, svg] of Object.entries(report.charts ?? {})) {
+      writeFileSync(join(RESULTS, named(file)), `${svg}\n`);
+      markdown = markdown.replaceAll(`(${file})`, `(${named(file)})`);
+    }
+    writeFileSync(join(RESULTS, named(`${report.name}.md`)), markdown);
+    writeFileSync(join(RESULTS, named(`${report.name}.json`)), `${JSON.stringify({ machine, options, data: report.data }, null, 2)}\n`);
     process.stdout.write(`\n${markdown}\n`);
   }
-  writeFileSync(join(RESULTS, 'machine.md'), `# Machine of the latest run\n\n\`${command}\`\n\n${machineMarkdown(machine)}\n`);
+  if (!options.long) writeFileSync(join(RESULTS, 'machine.md'), `# Machine of the latest run\n\n\`${command}\`\n\n${machineMarkdown(machine)}\n`);
   writeIndex();
   progress(`results written to ${RESULTS}`);
 }

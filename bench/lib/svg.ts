@@ -28,7 +28,9 @@ function niceMax(value: number): number {
 }
 
 const formatTick = (value: number) =>
-  value >= 1000 ? `${(value / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 })}k` : value.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  value >= 1000
+    ? `${(value / 1000).toLocaleString('en-US', { maximumFractionDigits: 1 })}k`
+    : value.toLocaleString('en-US', { maximumFractionDigits: value >= 10 ? 0 : 2 });
 
 function colours(groups: string[]): Map<string, string> {
   return new Map([...new Set(groups)].map((group, index) => [group, PALETTE[index % PALETTE.length]]));
@@ -85,7 +87,7 @@ export function lineChart(title: string, xUnit: string, yUnit: string, series: S
   const width = 800;
   const height = 360;
   const left = 70;
-  const right = 180;
+  const right = 220;
   const top = 40;
   const bottom = 50;
   const all = series.flatMap((line) => line.points);
@@ -98,11 +100,15 @@ export function lineChart(title: string, xUnit: string, yUnit: string, series: S
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="10" y="22" font-size="15" font-weight="bold">${escape(title)}</text>`,
   ];
-  for (let tick = 0; tick <= 5; tick += 1) {
-    const vx = (maxX / 5) * tick;
-    const vy = (maxY / 5) * tick;
+  // Few whole-numbered x values (instances): a tick on each, none in between.
+  const discrete = maxX <= 10 && all.every(([px]) => Number.isInteger(px));
+  const xTicks = discrete ? Array.from({ length: maxX + 1 }, (_, index) => index) : [0, 1, 2, 3, 4, 5].map((tick) => (maxX / 5) * tick);
+  for (const vx of xTicks) {
     parts.push(`<line x1="${x(vx)}" y1="${top}" x2="${x(vx)}" y2="${height - bottom}" stroke="#e5e7eb"/>`);
     parts.push(`<text x="${x(vx)}" y="${height - bottom + 16}" text-anchor="middle" fill="#374151">${formatTick(vx)}</text>`);
+  }
+  for (let tick = 0; tick <= 5; tick += 1) {
+    const vy = (maxY / 5) * tick;
     parts.push(`<line x1="${left}" y1="${y(vy)}" x2="${width - right}" y2="${y(vy)}" stroke="#e5e7eb"/>`);
     parts.push(`<text x="${left - 6}" y="${y(vy) + 4}" text-anchor="end" fill="#374151">${formatTick(vy)}</text>`);
   }
@@ -112,8 +118,14 @@ export function lineChart(title: string, xUnit: string, yUnit: string, series: S
     const colour = PALETTE[index % PALETTE.length];
     const path = line.points.map(([px, py], point) => `${point === 0 ? 'M' : 'L'}${x(px).toFixed(1)},${y(py).toFixed(1)}`).join(' ');
     parts.push(`<path d="${path}" fill="none" stroke="${colour}" stroke-width="2"/>`);
-    parts.push(`<rect x="${width - right + 14}" y="${top + index * 20}" width="12" height="12" fill="${colour}"/>`);
-    parts.push(`<text x="${width - right + 32}" y="${top + index * 20 + 11}">${escape(line.label)}</text>`);
+    if (discrete) {
+      for (const [px, py] of line.points) {
+        parts.push(`<circle cx="${x(px).toFixed(1)}" cy="${y(py).toFixed(1)}" r="4" fill="${colour}"/>`);
+        parts.push(`<text x="${(x(px) + 8).toFixed(1)}" y="${(y(py) - 6).toFixed(1)}" fill="${colour}">${formatTick(py)}</text>`);
+      }
+    }
+    parts.push(`<rect x="${width - right + 50}" y="${top + index * 20}" width="12" height="12" fill="${colour}"/>`);
+    parts.push(`<text x="${width - right + 68}" y="${top + index * 20 + 11}">${escape(line.label)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');

@@ -3,7 +3,7 @@ import { createDispatchTemplate, DISPATCH_JOBS, type DrainResult, drainWithPeer,
 import { table } from '../lib/markdown';
 import { alternate, defined, ratios } from '../lib/repeat';
 import { formatNumber, formatRatio, formatSummary, summarise } from '../lib/stats';
-import { type Bar, barChart } from '../lib/svg';
+import { type Bar, barChart, lineChart } from '../lib/svg';
 
 /** graphile-worker with its defaults (concurrency 1) drains a sample: 100,000 would take minutes. */
 const SLOW_SAMPLE = 10_000;
@@ -160,11 +160,25 @@ export async function dispatchSuite(context: BenchContext): Promise<SuiteReport>
     table(['target', 'ratio', 'service ÷ other', ''], comparisonRows, ['l', 'l', 'r', 'l']),
     '',
     '![Dispatch throughput](dispatch-throughput.svg)',
+    '',
+    '![Throughput against instances](dispatch-instances.svg)',
   ].join('\n');
   return {
     name: 'dispatch',
     markdown,
     data: { configs: CONFIGS.map(({ run: _run, ...config }) => ({ ...config, results: results.get(config.key) })) },
-    charts: { 'dispatch-throughput.svg': barChart('Dispatch throughput: 100,000 due jobs (median, min–max)', 'jobs per second', bars) },
+    charts: {
+      'dispatch-throughput.svg': barChart('Dispatch throughput: 100,000 due jobs (median, min–max)', 'jobs per second', bars),
+      'dispatch-instances.svg': instancesChart((key) => summarise(defined(throughput(key))).median),
+    },
   };
+}
+
+/** Throughput against the number of instances, one line per batch size. */
+export function instancesChart(median: (key: string) => number): string {
+  const series = [100, 1000].map((batch) => ({
+    label: `batch ${batch}`,
+    points: [1, 2].map((instances): [number, number] => [instances, median(`service, batch ${batch}, ${instances} instance${instances > 1 ? 's' : ''}`)]),
+  }));
+  return lineChart('Service dispatch throughput against instances (median jobs/s)', 'instances', 'jobs per second', series);
 }
