@@ -157,7 +157,7 @@ export class Environment {
   @IsString()
   CORS_ORIGINS?: string;
 
-  /** A request still unanswered after this long is cut off. */
+  /** A client that has not sent its whole request after this long gets 408 and its connection is closed. */
   @IsInt()
   @Min(1000)
   REQUEST_TIMEOUT_MS: number = 30_000;

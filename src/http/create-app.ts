@@ -32,6 +32,14 @@ export async function createApp(appModule: Type<unknown>): Promise<NestFastifyAp
   const adapter = new FastifyAdapter({
     bodyLimit: environment.BODY_LIMIT_BYTES,
     requestTimeout: environment.REQUEST_TIMEOUT_MS,
+    http: {
+      // Node looks for requests past their timeout only every 30 s by default, which would let a slow
+      // client hold a connection for up to 30 s beyond REQUEST_TIMEOUT_MS.
+      connectionsCheckingInterval: Math.min(1_000, environment.REQUEST_TIMEOUT_MS),
+      // Node derives this from requestTimeout only when both are given to createServer; Fastify sets
+      // requestTimeout afterwards, and with the 60 s default a request whose body stalls was never cut off.
+      headersTimeout: Math.min(60_000, environment.REQUEST_TIMEOUT_MS),
+    },
     trustProxy: environment.TRUST_PROXY,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
