@@ -205,6 +205,21 @@ maybe('the dashboard in a real browser', () => {
     await screenshot('jobs.png');
   });
 
+  it('filters the list by the outcome of the last run, and keeps the filter in the URL', async () => {
+    await page.getByLabel('Last run').selectOption('failed');
+    await page.waitForURL((url) => url.searchParams.get('last') === 'failed');
+    await row('Daily email digest').waitFor({ state: 'detached' });
+    expect(await page.locator('.jobs-table tbody tr a.job-link').allTextContents()).toEqual(['Sync invoices']);
+
+    await page.reload();
+    await row('Sync invoices').waitFor();
+    expect(await page.getByLabel('Last run').inputValue()).toBe('failed');
+    expect(await page.locator('.jobs-table tbody tr').count()).toBe(1);
+
+    await page.getByLabel('Last run').selectOption('');
+    await row('Daily email digest').waitFor();
+  });
+
   it('shows an invalid cron expression rejected next to the schedule field', async () => {
     await page.getByRole('link', { name: 'New job' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Broken schedule');

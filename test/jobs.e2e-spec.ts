@@ -192,12 +192,24 @@ describe('jobs API', () => {
       expect(report.total).toBe(2);
     });
 
+    it('filters by the status of the last run', async () => {
+      await withClient(t.database.url, (client) =>
+        client.query(`UPDATE jobs SET last_status = CASE id WHEN $1 THEN 'failed' WHEN $2 THEN 'succeeded' END::"RunStatus" WHERE id IN ($1, $2)`, [ids[0], ids[1]]),
+      );
+      const failed = (await t.http.get('/jobs?lastStatus=failed&limit=100').expect(200)).body;
+      expect(failed.data.map((job: { id: number }) => job.id)).toEqual([ids[0]]);
+      expect(failed).toMatchObject({ total: 1, data: [{ lastStatus: 'failed' }] });
+      const succeeded = (await t.http.get('/jobs?lastStatus=succeeded&type=http').expect(200)).body;
+      expect(succeeded.data.map((job: { id: number }) => job.id)).toEqual([ids[1]]);
+    });
+
     it.each([
       ['limit=0', 'limit: must not be less than 1'],
       ['limit=101', 'limit: must not be greater than 100'],
       ['limit=ten', 'limit: must be an integer number'],
       ['offset=-1', 'offset: must not be less than 0'],
       ['isActive=maybe', 'isActive: must be a boolean value'],
+      ['lastStatus=broken', 'lastStatus: must be one of the following values: queued, running'],
       ['colour=red', 'colour: is not a known field'],
     ])('answers 400 for %s', async (query, message) => {
       const response = await t.http.get(`/jobs?${query}`).expect(400);

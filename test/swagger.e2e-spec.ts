@@ -98,7 +98,7 @@ describe('OpenAPI document of the built service', () => {
   });
 
   it.each([
-    ['/jobs', 'get', ['limit', 'offset', 'isActive', 'type', 'search']],
+    ['/jobs', 'get', ['limit', 'offset', 'isActive', 'type', 'lastStatus', 'search']],
     ['/jobs/{id}/runs', 'get', ['limit', 'offset', 'status']],
     ['/jobs/{id}/next-runs', 'get', ['count']],
     ['/schedules/preview', 'get', ['schedule', 'timezone', 'count', 'from']],

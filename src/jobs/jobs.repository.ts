@@ -38,6 +38,7 @@ export class JobsRepository {
     const where: Prisma.JobWhereInput = {
       isActive: query.isActive,
       type: query.type,
+      lastStatus: query.lastStatus,
       ...(search
         ? {
             OR: [

@@ -120,6 +120,7 @@ export interface JobFilters {
   search?: string;
   isActive?: boolean;
   type?: string;
+  lastStatus?: string;
   limit: number;
   offset: number;
 }

@@ -1,4 +1,5 @@
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { RUN_STATUSES } from '../../runs/run-status';
 import { BooleanQuery } from '../../validation/boolean-query';
 import { PaginationQuery } from '../../validation/pagination.query';
 
@@ -14,6 +15,11 @@ export class ListJobsQuery extends PaginationQuery {
   @IsString()
   @MaxLength(64)
   type?: string;
+
+  /** Only jobs whose latest run is in this status, e.g. the ones whose last run failed. @example "failed" */
+  @IsOptional()
+  @IsIn(RUN_STATUSES)
+  lastStatus?: (typeof RUN_STATUSES)[number];
 
   /** Case-insensitive text to find in the name or description. @example "email" */
   @IsOptional()

@@ -3,18 +3,18 @@ import { api, ApiError } from '../api';
 import { describeSchedule } from '../format';
 import { useDebounced, useNow, usePolling } from '../hooks';
 import { followLink, href, navigate } from '../router';
-import { JOB_TYPES, type Job } from '../types';
+import { JOB_TYPES, type Job, RUN_STATUSES } from '../types';
 import { ErrorBanner } from './ErrorBanner';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge, statusLabel } from './StatusBadge';
 import { Time } from './Time';
 
 const PAGE_SIZE = 20;
 const REFRESH_MS = 5000;
 
-/** The view's state lives in the URL (?q=&active=&type=&page=), so reloads, links and Back keep it. */
+/** The view's state lives in the URL (?q=&active=&type=&last=&page=), so reloads, links and Back keep it. */
 function readQuery(query: URLSearchParams) {
   const page = Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1);
-  return { search: query.get('q') ?? '', active: query.get('active') ?? '', type: query.get('type') ?? '', page };
+  return { search: query.get('q') ?? '', active: query.get('active') ?? '', type: query.get('type') ?? '', last: query.get('last') ?? '', page };
 }
 
 function writeQuery(state: ReturnType<typeof readQuery>): string {
@@ -22,6 +22,7 @@ function writeQuery(state: ReturnType<typeof readQuery>): string {
   if (state.search) params.set('q', state.search);
   if (state.active) params.set('active', state.active);
   if (state.type) params.set('type', state.type);
+  if (state.last) params.set('last', state.last);
   if (state.page > 1) params.set('page', String(state.page));
   const text = params.toString();
   return text ? `/?${text}` : '/';
@@ -55,6 +56,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
     search: state.search || undefined,
     isActive: state.active === '' ? undefined : state.active === 'true',
     type: state.type || undefined,
+    lastStatus: state.last || undefined,
     limit: PAGE_SIZE,
     offset: (state.page - 1) * PAGE_SIZE,
   };
@@ -79,7 +81,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
     jobs.reload();
   };
 
-  const filtered = Boolean(state.search || state.active || state.type);
+  const filtered = Boolean(state.search || state.active || state.type || state.last);
 
   return (
     <section aria-labelledby="jobs-title">
@@ -118,6 +120,17 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
             {JOB_TYPES.map((type) => (
               <option value={type} key={type}>
                 {type}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="filter-last">Last run</label>
+          <select id="filter-last" value={state.last} onChange={(event) => setFilter({ last: event.currentTarget.value })}>
+            <option value="">Any</option>
+            {RUN_STATUSES.map((status) => (
+              <option value={status} key={status}>
+                {statusLabel(status)}
               </option>
             ))}
           </select>
