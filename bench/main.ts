@@ -113,12 +113,12 @@ async function main(): Promise<void> {
   // A --long run is kept beside the default one: lag-long.md, lag-rss-long.svg...
   const suffix = options.long ? '-long' : '';
   const named = (file: string) => file.replace(/(\.\w+)$/, `${suffix}$1`);
+  // A suite may show another's chart (memory shows the lag run's RSS): every reference is renamed.
+  const charts = reports.flatMap(({ report }) => Object.keys(report.charts ?? {}));
   for (const { title, report } of reports) {
     let markdown = `${header(options.long ? `${title} (--long)` : title, machine, command)}\n${report.markdown}\n`;
-    for (const [file, svg] of Object.entries(report.charts ?? {})) {
-      writeFileSync(join(RESULTS, named(file)), `${svg}\n`);
-      markdown = markdown.replaceAll(`(${file})`, `(${named(file)})`);
-    }
+    for (const [file, svg] of Object.entries(report.charts ?? {})) writeFileSync(join(RESULTS, named(file)), `${svg}\n`);
+    for (const file of charts) markdown = markdown.replaceAll(`(${file})`, `(${named(file)})`);
     writeFileSync(join(RESULTS, named(`${report.name}.md`)), markdown);
     writeFileSync(join(RESULTS, named(`${report.name}.json`)), `${JSON.stringify({ machine, options, data: report.data }, null, 2)}\n`);
     process.stdout.write(`\n${markdown}\n`);
