@@ -8,3 +8,5 @@ export const RUN_STATUSES = [
   'skipped',
   'retry_pending',
 ] as const;
+
+export type RunStatus = (typeof RUN_STATUSES)[number];

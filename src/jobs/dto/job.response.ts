@@ -1,6 +1,6 @@
 import type { Job } from '../../generated/prisma/client';
 import { MISFIRE_POLICIES, OVERLAP_POLICIES } from './create-job.dto';
-import { RUN_STATUSES } from '../../runs/run-status';
+import type { RunStatus } from '../../runs/run-status';
 
 export class JobResponse {
   /** @example 1 */
@@ -29,7 +29,7 @@ export class JobResponse {
   /** Start of the latest run (ISO-8601 UTC). */
   lastRun: Date | null;
   /** Outcome of the latest run. */
-  lastStatus: (typeof RUN_STATUSES)[number] | null;
+  lastStatus: RunStatus | null;
   /** When the job is next due (ISO-8601 UTC); null when inactive. @example "2026-11-24T09:00:00.000Z" */
   nextRun: Date | null;
   createdAt: Date;

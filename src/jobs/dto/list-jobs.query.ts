@@ -1,5 +1,5 @@
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { RUN_STATUSES } from '../../runs/run-status';
+import { RUN_STATUSES, type RunStatus } from '../../runs/run-status';
 import { BooleanQuery } from '../../validation/boolean-query';
 import { PaginationQuery } from '../../validation/pagination.query';
 
@@ -19,7 +19,7 @@ export class ListJobsQuery extends PaginationQuery {
   /** Only jobs whose latest run is in this status, e.g. the ones whose last run failed. @example "failed" */
   @IsOptional()
   @IsIn(RUN_STATUSES)
-  lastStatus?: (typeof RUN_STATUSES)[number];
+  lastStatus?: RunStatus;
 
   /** Case-insensitive text to find in the name or description. @example "email" */
   @IsOptional()

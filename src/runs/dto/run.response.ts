@@ -1,5 +1,5 @@
 import type { JobRun } from '../../generated/prisma/client';
-import { RUN_STATUSES } from '../run-status';
+import type { RunStatus } from '../run-status';
 
 export class RunResponse {
   /** @example 42 */
@@ -10,7 +10,7 @@ export class RunResponse {
   scheduledFor: Date;
   /** 1 for the first attempt, then 2, 3... for retries. @example 1 */
   attempt: number;
-  status: (typeof RUN_STATUSES)[number];
+  status: RunStatus;
   /** The instance that executed it. @example "scheduler-7d9f-1234" */
   instanceId: string | null;
   /** When a retry_pending run becomes due. */

@@ -3,9 +3,10 @@ import { api, ApiError } from '../api';
 import { describeSchedule } from '../format';
 import { useDebounced, useNow, usePolling } from '../hooks';
 import { followLink, href, navigate } from '../router';
-import { JOB_TYPES, type Job, RUN_STATUSES } from '../types';
+import { JOB_TYPES, type Job } from '../types';
 import { ErrorBanner } from './ErrorBanner';
-import { StatusBadge, statusLabel } from './StatusBadge';
+import { RunStatusOptions } from './RunStatusOptions';
+import { StatusBadge } from './StatusBadge';
 import { Time } from './Time';
 
 const PAGE_SIZE = 20;
@@ -128,11 +129,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
           <label for="filter-last">Last run</label>
           <select id="filter-last" value={state.last} onChange={(event) => setFilter({ last: event.currentTarget.value })}>
             <option value="">Any</option>
-            {RUN_STATUSES.map((status) => (
-              <option value={status} key={status}>
-                {statusLabel(status)}
-              </option>
-            ))}
+            <RunStatusOptions />
           </select>
         </div>
       </form>

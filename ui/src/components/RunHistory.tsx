@@ -2,9 +2,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { duration } from '../format';
 import { usePolling } from '../hooks';
-import { RUN_STATUSES, type Run } from '../types';
+import type { Run } from '../types';
 import { ErrorBanner } from './ErrorBanner';
 import { Pagination } from './JobsPage';
+import { RunStatusOptions } from './RunStatusOptions';
 import { FAILURES, StatusBadge, statusLabel } from './StatusBadge';
 import { Time } from './Time';
 
@@ -46,11 +47,7 @@ export function RunHistory(props: { jobId: number; jobName: string; now: number;
             }}
           >
             <option value="">all runs</option>
-            {RUN_STATUSES.map((value) => (
-              <option value={value} key={value}>
-                {statusLabel(value)}
-              </option>
-            ))}
+            <RunStatusOptions />
           </select>
         </div>
       </div>
