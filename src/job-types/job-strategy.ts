@@ -1,4 +1,5 @@
 import type { RunLogger } from '../observability/run-logger';
+import type { FieldProblem } from '../validation/field-problems';
 
 /** What a strategy gets to execute one run. */
 export interface JobExecutionContext<Params> {
@@ -19,5 +20,7 @@ export interface JobStrategy<Params extends object = object> {
   readonly paramsClass: new () => Params;
   /** Checks that depend on configuration rather than on the params' shape (e.g. a disabled type). */
   availabilityProblem?(): string | undefined;
+  /** Checks of valid params against configuration (e.g. the outbound policy), reported as field problems. */
+  policyProblems?(params: Params): FieldProblem[];
   execute(context: JobExecutionContext<Params>): Promise<unknown>;
 }

@@ -48,6 +48,8 @@ export class JobTypeRegistry implements OnModuleInit {
     }
     const { instance, problems } = validateObject(strategy.paramsClass, params, 'params');
     if (problems.length > 0) return { ok: false, problems };
+    const refused = strategy.policyProblems?.(instance) ?? [];
+    if (refused.length > 0) return { ok: false, problems: refused };
     return { ok: true, params: instanceToPlain(instance, { exposeUnsetFields: false }) };
   }
 }
