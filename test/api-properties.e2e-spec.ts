@@ -31,6 +31,7 @@ import {
   queryValues,
   RUN_STATUSES,
 } from './support/job-arbitraries';
+import { LOOPBACK_HTTP_JOBS } from './support/loopback-http-jobs';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -45,7 +46,7 @@ describe('the API under random requests', () => {
 
   beforeAll(async () => {
     // The scheduler would change nextRun and add runs on its own: here only the API acts.
-    t = await startTestApp({ SCHEDULER_ENABLED: 'false' });
+    t = await startTestApp({ ...LOOPBACK_HTTP_JOBS, SCHEDULER_ENABLED: 'false' });
     db = new Client({ connectionString: t.database.url });
     await db.connect();
   });

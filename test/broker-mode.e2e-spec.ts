@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'amqplib';
+import { LOOPBACK_HTTP_JOBS } from './support/loopback-http-jobs';
 import { ServiceProcess } from './support/service-process';
 import { startSlowHttpServer, type SlowHttpServer } from './support/slow-http-server';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -49,6 +50,7 @@ describe('broker mode, with RabbitMQ', () => {
   let queue: string;
 
   const environment = (role: 'scheduler' | 'worker', extra: Record<string, string> = {}) => ({
+    ...LOOPBACK_HTTP_JOBS,
     DATABASE_URL: database.url,
     EXECUTION_MODE: 'broker',
     AMQP_URL,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { findFreePort } from '../src/database/embedded-database';
+import { LOOPBACK_HTTP_JOBS } from './support/loopback-http-jobs';
 import { ServiceProcess } from './support/service-process';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -118,7 +119,7 @@ maybe('the dashboard in a real browser', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     database = await createTestDatabase();
-    service = await ServiceProcess.start({ DATABASE_URL: database.url, SCHEDULER_TICK: '* * * * * *' }, 'dashboard-e2e');
+    service = await ServiceProcess.start({ ...LOOPBACK_HTTP_JOBS, DATABASE_URL: database.url, SCHEDULER_TICK: '* * * * * *' }, 'dashboard-e2e');
     userDataDir = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,

@@ -1,3 +1,4 @@
+import { LOOPBACK_HTTP_JOBS } from './support/loopback-http-jobs';
 import { ServiceProcess } from './support/service-process';
 import { startSlowHttpServer, type SlowHttpServer } from './support/slow-http-server';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -21,7 +22,7 @@ describe('graceful shutdown', () => {
 
   async function startLongRun(graceMs: number, runMs: number): Promise<number> {
     service = await ServiceProcess.start(
-      { DATABASE_URL: database.url, SCHEDULER_TICK: '* * * * * *', SHUTDOWN_GRACE_MS: String(graceMs), LOG_LEVEL: 'log' },
+      { ...LOOPBACK_HTTP_JOBS, DATABASE_URL: database.url, SCHEDULER_TICK: '* * * * * *', SHUTDOWN_GRACE_MS: String(graceMs), LOG_LEVEL: 'log' },
       'graceful',
     );
     const created = await fetch(`${service.url}/jobs`, {

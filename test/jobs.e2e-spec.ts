@@ -1,4 +1,5 @@
 import { makeJob } from './support/factories';
+import { LOOPBACK_HTTP_JOBS } from './support/loopback-http-jobs';
 import { startTestApp, type TestApp } from './support/test-app';
 import { withClient } from './support/test-server';
 
@@ -8,7 +9,7 @@ describe('jobs API', () => {
     withClient(t.database.url, async (client) => Number((await client.query('SELECT count(*) FROM jobs')).rows[0].count));
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(LOOPBACK_HTTP_JOBS);
   });
   afterAll(() => t.close());
 

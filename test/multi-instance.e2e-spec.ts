@@ -1,4 +1,5 @@
 import { countOccurrences as countWindow } from '../bench/faults/occurrence-counts';
+import { LOOPBACK_HTTP_JOBS } from './support/loopback-http-jobs';
 import { ServiceProcess } from './support/service-process';
 import { startSlowHttpServer, type SlowHttpServer } from './support/slow-http-server';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -35,6 +36,7 @@ describe('several instances on one database', () => {
   let services: ServiceProcess[] = [];
 
   const environment = () => ({
+    ...LOOPBACK_HTTP_JOBS,
     DATABASE_URL: database.url,
     MIGRATE_ON_START: 'true',
     SCHEDULER_TICK: '* * * * * *',

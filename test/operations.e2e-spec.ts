@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeJob } from './support/factories';
+import { LOOPBACK_HTTP_JOBS } from './support/loopback-http-jobs';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
@@ -22,6 +23,7 @@ describe('operations, in one instance', () => {
   beforeAll(async () => {
     t = await startTestApp({
       ...TOKENS,
+      ...LOOPBACK_HTTP_JOBS,
       THROTTLE_LIMIT: '25',
       THROTTLE_TTL_MS: '60000',
       CORS_ORIGINS: 'https://dashboard.example',

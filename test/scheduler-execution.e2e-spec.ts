@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { SchedulerService } from '../src/scheduler/scheduler.service';
+import { LOOPBACK_HTTP_JOBS } from './support/loopback-http-jobs';
 import { FINAL_STATUSES, SchedulerDriver } from './support/scheduler-driver';
 import { startSlowHttpServer, type SlowHttpServer } from './support/slow-http-server';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -33,6 +34,7 @@ describe('scheduler execution', () => {
   beforeAll(async () => {
     server = await startSlowHttpServer();
     t = await startTestApp({
+      ...LOOPBACK_HTTP_JOBS,
       SCHEDULER_ENABLED: 'true',
       SCHEDULER_TICK: '0 0 1 1 *',
       RUN_LEASE_MS: '3000',

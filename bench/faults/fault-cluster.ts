@@ -145,6 +145,8 @@ export class FaultCluster {
       RUN_LEASE_MS: String(this.options.leaseMs),
       SHUTDOWN_GRACE_MS: '3000',
       THROTTLE_LIMIT: '0',
+      // The http jobs call the suite's own server on loopback, which the outbound policy refuses by default.
+      HTTP_JOBS_ALLOW: '127.0.0.1',
       ...this.options.environment,
       ...extra,
     };

@@ -2,6 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { type FieldProblem, toFieldProblems } from '../validation/field-problems';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, validateSync } from 'class-validator';
 import { IsCronExpression } from '../validation/schedule.validators';
+import { allowListProblems } from '../outbound/outbound-policy';
 
 /** Implicit conversion would turn the string "false" into true, so booleans read the raw value. */
 const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
@@ -52,6 +53,16 @@ export class Environment {
   @IsBoolean()
   @Transform(toBoolean)
   SHELL_JOBS_ENABLED: boolean = false;
+
+  /** Internal addresses http jobs may call after all: host names, IP addresses and CIDR ranges, comma-separated. */
+  @IsOptional()
+  @IsString()
+  HTTP_JOBS_ALLOW?: string;
+
+  /** An http job reads at most this much of a response body, then stops and closes the connection. */
+  @IsInt()
+  @Min(1024)
+  HTTP_JOB_MAX_RESPONSE_BYTES: number = 1_048_576;
 
   /** false: an API-only instance that never claims or executes runs. */
   @IsBoolean()
@@ -201,6 +212,8 @@ export class Environment {
 
 /** Rules across variables, checked after each variable is valid on its own. */
 function crossFieldProblems(environment: Environment): FieldProblem[] {
+  const allowList = allowListProblems(environment.HTTP_JOBS_ALLOW);
+  if (allowList.length > 0) return [{ field: 'HTTP_JOBS_ALLOW', message: allowList.join('; ') }];
   if (environment.NODE_ENV === 'production' && !environment.API_TOKENS?.trim()) {
     return [
       {

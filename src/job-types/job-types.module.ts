@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { OutboundModule } from '../outbound/outbound.module';
 import { JobTypeRegistry } from './job-type.registry';
 import { HttpStrategy } from './strategies/http.strategy';
 import { LogStrategy } from './strategies/log.strategy';
@@ -7,7 +8,7 @@ import { ShellStrategy } from './strategies/shell.strategy';
 
 /** The job types this service can run. Adding one is adding its class here. */
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, OutboundModule],
   providers: [JobTypeRegistry, HttpStrategy, LogStrategy, ShellStrategy],
   exports: [JobTypeRegistry],
 })
