@@ -54,6 +54,15 @@ export class Environment {
   @Transform(toBoolean)
   SHELL_JOBS_ENABLED: boolean = false;
 
+  /** The PATH of shell jobs' commands (the service's own environment is never passed on to them). */
+  @IsString()
+  SHELL_JOBS_PATH: string = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+  /** A shell job's process group is sent SIGKILL this long after SIGTERM (on a timeout, a shutdown, or its end). */
+  @IsInt()
+  @Min(0)
+  SHELL_JOB_KILL_GRACE_MS: number = 5_000;
+
   /** Internal addresses http jobs may call after all: host names, IP addresses and CIDR ranges, comma-separated. */
   @IsOptional()
   @IsString()
