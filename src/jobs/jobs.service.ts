@@ -71,6 +71,7 @@ export class JobsService {
 
   async update(id: number, dto: UpdateJobDto): Promise<JobResponse> {
     const current = await this.require(id);
+    if (dto.type === undefined) this.requireAvailable(current.type);
     const { params, ...fields } = dto;
     const data: Prisma.JobUpdateInput = { ...fields };
     if (dto.schedule !== undefined) data.schedule = normaliseSchedule(dto.schedule);
@@ -127,6 +128,12 @@ export class JobsService {
     const job = await this.jobs.findById(id);
     if (!job) throw notFound(id);
     return job;
+  }
+
+  /** A job of a type this service has disabled (shell, without SHELL_JOBS_ENABLED) may only be deleted or given another type. */
+  private requireAvailable(type: string): void {
+    const unavailable = this.types.get(type).availabilityProblem?.();
+    if (unavailable) throw badRequest([{ field: 'type', message: `${unavailable}; until then this job can only be deleted or given another type` }]);
   }
 
   private checkedParams(type: string, params: unknown): Prisma.InputJsonObject {
