@@ -44,3 +44,29 @@ describe('.env.example', () => {
     expect([...new Set(read)].filter((name) => !documented.has(name))).toEqual([]);
   });
 });
+
+describe('validateEnvironment, credentials', () => {
+  it('refuses to start in production when the tokens parse to none, such as API_TOKENS=","', () => {
+    expect(() => validateEnvironment({ NODE_ENV: 'production', API_TOKENS: ',' })).toThrow(/API_TOKENS="\[redacted\]": is set but holds no token/);
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/API_TOKENS=undefined: must hold a token when NODE_ENV=production/);
+    expect(() => validateEnvironment({ NODE_ENV: 'production', API_KEYS: ' , ' })).toThrow(/API_KEYS="\[redacted\]": is set but holds no key/);
+  });
+
+  it('starts in production with API_TOKENS, API_KEYS or an OIDC issuer', () => {
+    expect(validateEnvironment({ NODE_ENV: 'production', API_TOKENS: 'a' }).API_TOKENS).toBe('a');
+    expect(validateEnvironment({ NODE_ENV: 'production', API_KEYS: 'ci:admin:t' }).API_KEYS).toBe('ci:admin:t');
+    expect(validateEnvironment({ NODE_ENV: 'production', OIDC_ISSUER: 'https://id.example', OIDC_AUDIENCE: 'scheduler' }).OIDC_ROLE_CLAIM).toBe('roles');
+  });
+
+  it('names a bad API_KEYS entry without showing the variable, and asks for an audience with an issuer', () => {
+    expect(() => validateEnvironment({ API_KEYS: 'ci:boss:very-secret' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('very-secret') }),
+    );
+    expect(() => validateEnvironment({ API_KEYS: 'ci:boss:very-secret' })).toThrow(/API_KEYS="\[redacted\]": entry 1: the role must be one of reader, operator, admin/);
+    expect(() => validateEnvironment({ OIDC_ISSUER: 'https://id.example' })).toThrow(/OIDC_AUDIENCE=undefined: must be set with OIDC_ISSUER/);
+  });
+
+  it('shows a bad DATABASE_URL without its password', () => {
+    expect(() => validateEnvironment({ DATABASE_URL: 'mysql://app:hunter2@db/x' })).toThrow(/DATABASE_URL="mysql:\/\/redacted@db\/x"/);
+  });
+});

@@ -3,6 +3,8 @@ import { type FieldProblem, toFieldProblems } from '../validation/field-problems
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, validateSync } from 'class-validator';
 import { IsCronExpression } from '../validation/schedule.validators';
 import { allowListProblems } from '../outbound/outbound-policy';
+import { parseApiKeys } from '../security/api-keys';
+import { redactSecrets } from '../security/redact-secrets';
 
 /** Implicit conversion would turn the string "false" into true, so booleans read the raw value. */
 const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
@@ -139,10 +141,35 @@ export class Environment {
   @IsString()
   LOG_FILE?: string;
 
-  /** Comma-separated bearer tokens; when set, every route but /health* and the dashboard's files needs one. */
+  /** Comma-separated bearer tokens (or `sha256:<hex>` digests of them), each an admin's. */
   @IsOptional()
   @IsString()
   API_TOKENS?: string;
+
+  /** Named tokens with a role: `name:role:token`, comma-separated; a token may be `sha256:<hex>`. */
+  @IsOptional()
+  @IsString()
+  API_KEYS?: string;
+
+  /** An OpenID Connect issuer whose JWTs are accepted as bearer tokens, verified against its JWKS. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  OIDC_ISSUER?: string;
+
+  /** The `aud` a JWT must carry; required with OIDC_ISSUER. */
+  @IsOptional()
+  @IsString()
+  OIDC_AUDIENCE?: string;
+
+  /** The claim (a dotted path for nested ones) holding the role, or a list of claims' values with one. */
+  @IsString()
+  @Matches(/^[\w:-]+(\.[\w:-]+)*$/, { message: 'must be a claim name or a dotted path such as realm_access.roles' })
+  OIDC_ROLE_CLAIM: string = 'roles';
+
+  /** The issuer's JWKS; read from its /.well-known/openid-configuration when unset. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  OIDC_JWKS_URL?: string;
 
   /** When set, GET /metrics needs this bearer token (and no other). */
   @IsOptional()
@@ -222,16 +249,18 @@ export class Environment {
 /** Rules across variables, checked after each variable is valid on its own. */
 function crossFieldProblems(environment: Environment): FieldProblem[] {
   const allowList = allowListProblems(environment.HTTP_JOBS_ALLOW);
-  if (allowList.length > 0) return [{ field: 'HTTP_JOBS_ALLOW', message: allowList.join('; ') }];
-  if (environment.NODE_ENV === 'production' && !environment.API_TOKENS?.trim()) {
-    return [
-      {
-        field: 'API_TOKENS',
-        message: 'must be set when NODE_ENV=production: refusing to serve an open API in production',
-      },
-    ];
+  const { keys, problems } = parseApiKeys(environment.API_TOKENS, environment.API_KEYS);
+  if (allowList.length > 0) problems.push({ field: 'HTTP_JOBS_ALLOW', message: allowList.join('; ') });
+  if (environment.OIDC_ISSUER && !environment.OIDC_AUDIENCE) {
+    problems.push({ field: 'OIDC_AUDIENCE', message: 'must be set with OIDC_ISSUER: a JWT is accepted only when its aud names this service' });
   }
-  return [];
+  if (environment.NODE_ENV === 'production' && problems.length === 0 && keys.length === 0 && !environment.OIDC_ISSUER) {
+    problems.push({
+      field: 'API_TOKENS',
+      message: 'must hold a token when NODE_ENV=production (or API_KEYS or OIDC_ISSUER be set): refusing to serve an open API in production',
+    });
+  }
+  return problems;
 }
 
 /**
@@ -244,9 +273,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const errors = validateSync(environment, { skipMissingProperties: false });
   const found = errors.length > 0 ? toFieldProblems(errors) : crossFieldProblems(environment);
   if (found.length > 0) {
-    const problems = found.map(
-      ({ field, message }) => `${field}=${JSON.stringify(defined[field])}: ${message}`,
-    );
+    // Values are shown redacted: API_TOKENS or a DATABASE_URL's password must not reach a log.
+    const shown = redactSecrets(defined);
+    const problems = found.map(({ field, message }) => `${field}=${JSON.stringify(shown[field])}: ${message}`);
     throw new Error(`Invalid environment configuration:\n  ${problems.join('\n  ')}`);
   }
   return environment;

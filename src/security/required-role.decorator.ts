@@ -1,0 +1,27 @@
+import { SetMetadata } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Role } from './roles';
+
+export const ROLE_REQUIREMENT = 'security:role-requirement';
+
+/** What a route asks of the caller's role; RolesGuard reads it, and the API document can show it. */
+export interface RoleRequirement {
+  role: Role;
+  /** A lower role allowed some of the route's requests, such as an operator's PATCH of isActive alone. */
+  except?: { role: Role; for: string; applies: (request: FastifyRequest) => boolean };
+}
+
+/**
+ * The least role that may call the route. A route without a declaration needs `admin`, so that a
+ * forgotten one fails closed.
+ */
+export const RequiredRole = (role: Role, except?: RoleRequirement['except']) => SetMetadata(ROLE_REQUIREMENT, { role, except } satisfies RoleRequirement);
+
+/** No role applies: the route is open (probes) or has a credential of its own (/metrics), checked before any route runs. */
+export const NoRoleRequired = () => SetMetadata(ROLE_REQUIREMENT, null);
+
+/** For `except`: a JSON body whose fields are exactly these. */
+export const bodyWithOnly =
+  (...fields: string[]) =>
+  ({ body }: FastifyRequest): boolean =>
+    typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).sort().join() === [...fields].sort().join();
