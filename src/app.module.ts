@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { CacheModule } from './cache/cache.module';
 import { ClockModule } from './clock/clock.module';
 import { ConfigModule } from './config/config.module';
@@ -12,7 +10,7 @@ import { ObservabilityModule } from './observability/observability.module';
 import { RedisModule } from './redis/redis.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { UiModule } from './ui/ui.module';
-import { RateLimitModule } from './security/rate-limit.module';
+import { SecurityModule } from './security/security.module';
 
 @Module({
   imports: [
@@ -23,12 +21,11 @@ import { RateLimitModule } from './security/rate-limit.module';
     DatabaseModule,
     RedisModule,
     CacheModule,
-    RateLimitModule,
+    SecurityModule,
     JobsModule,
     SchedulesModule,
     HealthModule,
     UiModule,
   ],
-  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
 })
 export class AppModule {}

@@ -1,11 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import { SkipThrottle } from '@nestjs/throttler';
+import { NoRoleRequired } from '../security/required-role.decorator';
 import { Readiness } from './readiness';
 
 @ApiTags('health')
-@SkipThrottle()
+@NoRoleRequired()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { validateEnvironment } from '../config/environment';
 import { Metrics } from '../observability/metrics';
 import { recordHttpMetrics } from '../observability/http-metrics';
-import { requireBearerTokens } from '../security/bearer-auth';
+import { RequestSecurity } from '../security/request-security';
 import { commaSeparated } from '../config/comma-separated';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { GlobalExceptionFilter } from './global-exception.filter';
@@ -53,9 +53,7 @@ export async function createApp(appModule: Type<unknown>): Promise<NestFastifyAp
     void reply.headers(headers);
     done();
   });
-  const apiTokens = commaSeparated(environment.API_TOKENS);
-  requireBearerTokens(fastify, apiTokens, environment.METRICS_TOKEN);
-  if (apiTokens.length === 0) logger.warn('API_TOKENS is not set: the API is open to anyone who can reach it', 'Security');
+  app.get(RequestSecurity).install(fastify);
   recordHttpMetrics(fastify, app.get(Metrics));
   fastify.addHook('onSend', (request, reply, _payload, done) => {
     void reply.header('x-request-id', request.id);

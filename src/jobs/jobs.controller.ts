@@ -9,6 +9,7 @@ import { ListJobsQuery } from './dto/list-jobs.query';
 import { NextRunsQuery } from './dto/next-runs.query';
 import { UpdateJobDto } from './dto/update-job.dto';
 import { JobsService } from './jobs.service';
+import { bodyWithOnly, RequiredRole } from '../security/required-role.decorator';
 
 @ApiTags('jobs')
 @Controller('jobs')
@@ -17,23 +18,27 @@ export class JobsController {
 
   /** Creates a job; its nextRun is computed from the schedule and time zone. */
   @Post()
+  @RequiredRole('admin')
   create(@Body() dto: CreateJobDto): Promise<JobResponse> {
     return this.jobs.create(dto);
   }
 
   /** Lists jobs by id, one page at a time, optionally filtered. */
   @Get()
+  @RequiredRole('reader')
   list(@Query() query: ListJobsQuery): Promise<JobPageResponse> {
     return this.jobs.list(query);
   }
 
   @Get(':id')
+  @RequiredRole('reader')
   get(@Param('id', IdPipe) id: number): Promise<JobResponse> {
     return this.jobs.get(id);
   }
 
   /** Changes any subset of fields; a new schedule, time zone or isActive recomputes nextRun. */
   @Patch(':id')
+  @RequiredRole('admin', { role: 'operator', for: 'pausing or resuming: a body of isActive alone', applies: bodyWithOnly('isActive') })
   update(@Param('id', IdPipe) id: number, @Body() dto: UpdateJobDto): Promise<JobResponse> {
     return this.jobs.update(id, dto);
   }
@@ -41,12 +46,14 @@ export class JobsController {
   /** Deletes the job and its run history. */
   @Delete(':id')
   @HttpCode(204)
+  @RequiredRole('admin')
   remove(@Param('id', IdPipe) id: number): Promise<void> {
     return this.jobs.remove(id);
   }
 
   /** The job's run history, newest first. */
   @Get(':id/runs')
+  @RequiredRole('reader')
   runs(@Param('id', IdPipe) id: number, @Query() query: ListRunsQuery): Promise<RunPageResponse> {
     return this.jobs.listRuns(id, query);
   }
@@ -57,12 +64,14 @@ export class JobsController {
    */
   @Post(':id/run')
   @HttpCode(202)
+  @RequiredRole('operator')
   run(@Param('id', IdPipe) id: number): Promise<RunResponse> {
     return this.jobs.trigger(id);
   }
 
   /** The job's next occurrences as ISO-8601 UTC instants. */
   @Get(':id/next-runs')
+  @RequiredRole('reader')
   @ApiOkResponse({ description: 'ISO-8601 UTC instants', schema: { type: 'array', items: { type: 'string', format: 'date-time' } } })
   nextRuns(@Param('id', IdPipe) id: number, @Query() query: NextRunsQuery): Promise<Date[]> {
     return this.jobs.nextRuns(id, query.count);

@@ -1,12 +1,12 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { PrismaService } from '../database/prisma.service';
+import { NoRoleRequired } from '../security/required-role.decorator';
 import { Metrics } from './metrics';
 
-/** Prometheus exposition; guarded by METRICS_TOKEN when set (see security/bearer-auth.ts). */
+/** Prometheus exposition; guarded by METRICS_TOKEN when set (see security/request-security.ts). */
 @ApiExcludeController()
-@SkipThrottle()
+@NoRoleRequired()
 @Controller('metrics')
 export class MetricsController {
   constructor(
