@@ -258,7 +258,7 @@ maybe('the dashboard in a real browser', () => {
     const failed = page.locator('.runs-table tbody tr.row--failed');
     await failed.waitFor();
     await failed.getByRole('button', { name: /Details/ }).click();
-    expect(await page.locator('.details-row .code-block--error').textContent()).toContain('fetch failed');
+    expect(await page.locator('.details-row .code-block--error').textContent()).toContain('ECONNREFUSED');
     await screenshot('job-detail.png');
   });
 

@@ -38,7 +38,7 @@ describe('operations, across real processes', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr + result.stdout).toContain('API_TOKENS');
-    expect(result.stderr + result.stdout).toContain('must be set when NODE_ENV=production');
+    expect(result.stderr + result.stdout).toContain('must hold a token when NODE_ENV=production');
   });
 
   it('turns readiness to 503 naming the database while PostgreSQL is unreachable, and back to 200 after', async () => {
