@@ -75,7 +75,12 @@ describe('operations, in one instance', () => {
         .post('/jobs')
         .set(bearer('beta-token'))
         .set('x-request-id', 'request-for-redaction')
-        .send(makeJob({ type: 'http', params: { url: 'http://127.0.0.1:9/x', headers: { authorization: 'Bearer header-secret' } } }))
+        .send(
+          makeJob({
+            type: 'http',
+            params: { url: 'http://127.0.0.1:9/x?key=query-secret', headers: { authorization: 'Bearer header-secret', 'x-api-key': 'key-secret' }, method: 'POST', body: { password: 'body-secret' } },
+          }),
+        )
         .expect(201);
       const lines = await waitFor(async () => {
         const found = logLines().filter((line) => JSON.stringify(line).includes('request-for-redaction'));
@@ -83,12 +88,23 @@ describe('operations, in one instance', () => {
       });
       const audit = lines.find((line) => line.msg === 'job created');
       expect(audit).toMatchObject({ jobId: created.body.id, req: expect.objectContaining({ id: 'request-for-redaction' }) });
-      expect((audit as { params: { headers: unknown } }).params.headers).toBe('[Redacted]');
+      expect((audit as { params: unknown }).params).toEqual({
+        url: 'http://127.0.0.1:9/x?key=redacted',
+        method: 'POST',
+        headers: { authorization: '[redacted]', 'x-api-key': '[redacted]' },
+        body: { password: '[redacted]' },
+      });
       const completed = lines.find((line) => line.msg === 'request completed');
-      expect((completed as { req: { headers: { authorization: unknown } } }).req.headers.authorization).toBe('[Redacted]');
+      expect((completed as { req: { headers: Record<string, unknown> } }).req.headers).toMatchObject({ authorization: '[redacted]', 'x-request-id': 'request-for-redaction' });
+      await t.http
+        .patch(`/jobs/${created.body.id}`)
+        .set(bearer('beta-token'))
+        .send({ params: { url: 'https://ann:update-secret@example.com/', headers: { 'x-token': 'update-header-secret' } } })
+        .expect(200);
+      const updated = await waitFor(async () => logLines().find((line) => line.msg === 'job updated' && line.jobId === created.body.id));
+      expect(updated.changes).toEqual({ params: { url: 'https://redacted@example.com/', headers: { 'x-token': '[redacted]' } } });
       const text = readFileSync(logFile, 'utf8');
-      expect(text).not.toContain('header-secret');
-      expect(text).not.toContain('beta-token');
+      for (const secret of ['header-secret', 'key-secret', 'query-secret', 'body-secret', 'update-secret', 'update-header-secret', 'beta-token']) expect(text).not.toContain(secret);
     });
 
     it('tags every line of a run with its job id and run id', async () => {

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import pino, { type DestinationStream, type Level } from 'pino';
 import pretty from 'pino-pretty';
 import type { Environment } from '../config/environment';
+import { isSecretName, REDACTED, redactSecrets } from '../security/redact-secrets';
 
 const LEVELS: Record<Environment['LOG_LEVEL'], Level> = {
   fatal: 'fatal',
@@ -14,19 +15,24 @@ const LEVELS: Record<Environment['LOG_LEVEL'], Level> = {
   verbose: 'trace',
 };
 
-/** Secrets never reach a log line, wherever they sit in it. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  'params.headers',
-  '*.params.headers',
-  'changes.params.headers',
-  '*.password',
-  '*.token',
-  '*.apiKey',
-];
+/** A request's or response's headers with the values of secret-named ones (authorization, cookie, x-api-key…) redacted. */
+function withSecretHeadersRedacted<T extends { headers?: Record<string, unknown> }>(message: T): T {
+  if (!message.headers) return message;
+  const headers = Object.fromEntries(Object.entries(message.headers).map(([name, value]) => [name, isSecretName(name) ? REDACTED : value]));
+  return { ...message, headers };
+}
+
+/**
+ * Secrets never reach a log line, by the one rule set of security/redact-secrets.ts: the params and
+ * changes of jobs (as the "job created" and "job updated" lines carry them) wholly, and the
+ * secret-named headers of requests and responses.
+ */
+const SERIALIZERS = {
+  params: redactSecrets,
+  changes: redactSecrets,
+  req: withSecretHeadersRedacted,
+  res: withSecretHeadersRedacted,
+};
 
 function destination(environment: Environment): DestinationStream {
   const console = environment.NODE_ENV === 'development' ? pretty({ colorize: true, sync: true }) : pino.destination(1);
@@ -54,7 +60,7 @@ export const LoggingModule = LoggerModule.forRootAsync({
       pinoHttp: [
         {
           level: LEVELS[environment.LOG_LEVEL],
-          redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+          serializers: SERIALIZERS,
           autoLogging: { ignore: (request: IncomingMessage) => /^\/(health|metrics)/.test(request.url ?? '') },
           customLogLevel: (_request, response, error) =>
             error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
