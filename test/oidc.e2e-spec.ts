@@ -79,6 +79,7 @@ describe('OIDC bearer tokens', () => {
       const token = await issuer.sign({ roles: ['reader'] });
       await t.http.get('/jobs').set(bearer(token)).expect(200);
       const fetched = issuer.jwksRequests;
+      expect(fetched).toBeGreaterThanOrEqual(1);
       for (let request = 0; request < 5; request += 1) await t.http.get('/jobs').set(bearer(token)).expect(200);
       expect(issuer.jwksRequests).toBe(fetched);
     });
