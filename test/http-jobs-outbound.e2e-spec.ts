@@ -1,3 +1,4 @@
+import { endlessBody, withPeakMemory } from './support/endless-body';
 import { makeJob } from './support/factories';
 import { type RecordingServer, startRecordingServer } from './support/recording-server';
 import type { RunBody } from './support/scheduler-driver';
@@ -121,30 +122,15 @@ describe('http jobs and the outbound policy, through the API', () => {
     });
 
     it('stops reading an endless body at HTTP_JOB_MAX_RESPONSE_BYTES with flat memory, and says so in the output', async () => {
-      const chunk = Buffer.alloc(64 * 1024, 'y');
-      let written = 0;
-      const endless = await start('127.0.0.2', (_request, response) => {
-        const pump = () => {
-          // 512 MiB at most, so that a service reading bodies whole cannot take the machine down with it.
-          while (written < 512 * 1024 * 1024) {
-            written += chunk.length;
-            if (!response.write(chunk)) return void response.once('drain', pump);
-          }
-          response.end();
-        };
-        pump();
-      });
-      const baseline = process.memoryUsage().rss;
-      let peak = baseline;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-      const run = await runNow(`${endless.origin}/stream`);
-      clearInterval(sampler);
+      const body = endlessBody('y');
+      const endless = await start('127.0.0.2', body.handle);
+      const { result: run, growthBytes } = await withPeakMemory(() => runNow(`${endless.origin}/stream`));
       expect(run.status).toBe('succeeded');
       const output = JSON.parse(run.output!) as { status: number; body: string };
       expect(output.status).toBe(200);
       expect(output.body).toBe(`${'y'.repeat(1000)}… [body longer than ${MAX_RESPONSE_BYTES} bytes: stopped reading there]`);
-      expect(written).toBeLessThan(128 * 1024 * 1024);
-      expect(peak - baseline).toBeLessThan(96 * 1024 * 1024);
+      expect(body.sent.bytes).toBeLessThan(128 * 1024 * 1024);
+      expect(growthBytes).toBeLessThan(96 * 1024 * 1024);
     });
   });
 });

@@ -2,6 +2,7 @@ import type { LookupFunction } from 'node:net';
 import { OutboundHttp, type OutboundRequest } from '../src/outbound/outbound-http';
 import { OutboundPolicy } from '../src/outbound/outbound-policy';
 import { MAX_REDIRECTS } from '../src/outbound/redirects';
+import { endlessBody, withPeakMemory } from './support/endless-body';
 import { type RecordingServer, startRecordingServer } from './support/recording-server';
 
 /** A DNS of the test's own: each name answers the next address of its list (the last one again when they run out). */
@@ -172,34 +173,16 @@ describe('OutboundHttp, the client of http jobs', () => {
     });
 
     it('stops reading an endless body at the limit and closes the connection, with flat memory', async () => {
-      const chunk = Buffer.alloc(64 * 1024, 'x');
-      let written = 0;
-      let closedByClient = false;
-      const server = await start('127.0.0.2', (_request, response) => {
-        response.on('close', () => (closedByClient = !response.writableFinished));
-        const pump = () => {
-          // Bounded so that a client that reads everything (as before this change) cannot eat the machine.
-          while (written < 512 * 1024 * 1024) {
-            written += chunk.length;
-            if (!response.write(chunk)) return void response.once('drain', pump);
-          }
-          response.end();
-        };
-        pump();
-      });
+      const body = endlessBody('x');
+      const server = await start('127.0.0.2', body.handle);
       const limit = 16 * 1024 * 1024;
-      const baseline = process.memoryUsage().rss;
-      let peak = baseline;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-      const response = await client(undefined, limit).send(get(`${server.origin}/`));
-      clearInterval(sampler);
-      peak = Math.max(peak, process.memoryUsage().rss);
+      const { result: response, growthBytes } = await withPeakMemory(() => client(undefined, limit).send(get(`${server.origin}/`)));
       expect(response).toMatchObject({ status: 200, bytes: limit, cutOff: true });
       expect(response.text.length).toBe(8 * 1024);
-      expect(written).toBeLessThan(128 * 1024 * 1024);
+      expect(body.sent.bytes).toBeLessThan(128 * 1024 * 1024);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(closedByClient).toBe(true);
-      expect(peak - baseline).toBeLessThan(64 * 1024 * 1024);
+      expect(body.sent.cutOff).toBe(true);
+      expect(growthBytes).toBeLessThan(64 * 1024 * 1024);
     });
   });
 });
