@@ -45,8 +45,12 @@ export class Authenticator {
     return this.keys.length === 0 && !this.oidc;
   }
 
-  /** The principal of a bearer token; throws TokenRefused (401 or 403) when there is none. */
-  async authenticate(token: string | undefined): Promise<Principal> {
+  /**
+   * The principal of a bearer token, at once for an API key, as a promise for a JWT (whose
+   * verification may have to fetch the issuer's keys); throws, or rejects with, TokenRefused (401 or
+   * 403) when there is none.
+   */
+  authenticate(token: string | undefined): Principal | Promise<Principal> {
     if (this.isOpen) return OPEN;
     if (!token) throw new TokenRefused(401, MISSING);
     const key = this.matchingKey(token);

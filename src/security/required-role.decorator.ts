@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from './roles';
 
@@ -11,11 +12,22 @@ export interface RoleRequirement {
   except?: { role: Role; for: string; applies: (request: FastifyRequest) => boolean };
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set on the API's routes (by RequiredRole), whose answers hide secrets from roles below admin. */
+    roleRequirement?: RoleRequirement;
+  }
+}
+
 /**
  * The least role that may call the route. A route without a declaration needs `admin`, so that a
- * forgotten one fails closed.
+ * forgotten one fails closed. Declared twice: as Nest metadata, which RolesGuard and the API
+ * document read, and in the route's Fastify config, which the hook hiding secrets from the answer reads.
  */
-export const RequiredRole = (role: Role, except?: RoleRequirement['except']) => SetMetadata(ROLE_REQUIREMENT, { role, except } satisfies RoleRequirement);
+export const RequiredRole = (role: Role, except?: RoleRequirement['except']) => {
+  const requirement: RoleRequirement = { role, except };
+  return applyDecorators(SetMetadata(ROLE_REQUIREMENT, requirement), RouteConfig({ roleRequirement: requirement }));
+};
 
 /** No role applies: the route is open (probes) or has a credential of its own (/metrics), checked before any route runs. */
 export const NoRoleRequired = () => SetMetadata(ROLE_REQUIREMENT, null);
