@@ -5,6 +5,11 @@
  * there cleanly.
  */
 
+// A module binding rather than a global lookup on every call: under Jest, test code runs in a vm
+// context where reading a global such as Math goes through an interceptor, which made this
+// arithmetic thirty times slower there than in the service.
+const { floor } = Math;
+
 export const SECOND_MS = 1_000;
 export const DAY_MS = 86_400_000;
 
@@ -25,10 +30,10 @@ export interface CivilTime {
 /** Days from 1970-01-01 to year-month-day (H. Hinnant's days_from_civil). */
 export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
+  const era = floor(y / 400);
   const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const dayOfYear = floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + floor(yearOfEra / 4) - floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
 }
 
@@ -38,21 +43,21 @@ export function wallTime(year: number, month: number, day: number, hour = 0, min
 
 /** The calendar fields of a wall time, to the second (H. Hinnant's civil_from_days). */
 export function civilTime(wall: number): CivilTime {
-  const days = Math.floor(wall / DAY_MS);
-  const secondOfDay = Math.floor((wall - days * DAY_MS) / SECOND_MS);
+  const days = floor(wall / DAY_MS);
+  const secondOfDay = floor((wall - days * DAY_MS) / SECOND_MS);
   const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
+  const era = floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const yearOfEra = floor((dayOfEra - floor(dayOfEra / 1460) + floor(dayOfEra / 36_524) - floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + floor(yearOfEra / 4) - floor(yearOfEra / 100));
+  const shiftedMonth = floor((5 * dayOfYear + 2) / 153);
   const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
   return {
     year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0),
     month,
-    day: dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1,
-    hour: Math.floor(secondOfDay / 3600),
-    minute: Math.floor(secondOfDay / 60) % 60,
+    day: dayOfYear - floor((153 * shiftedMonth + 2) / 5) + 1,
+    hour: floor(secondOfDay / 3600),
+    minute: floor(secondOfDay / 60) % 60,
     second: secondOfDay % 60,
   };
 }
