@@ -190,7 +190,7 @@ describe('GET /schedules/preview', () => {
       ['L outside the day fields', { schedule: '0 L * * *' }, "schedule: '0 L * * *' is not a valid cron expression: hour: L is not supported"],
       ['H in the month field', { schedule: '0 0 1 H *' }, "schedule: '0 0 1 H *' is not a valid cron expression: month: H is not supported in the month field"],
       ['a range that runs backwards', { schedule: '0 22-2 * * *' }, "schedule: '0 22-2 * * *' is not a valid cron expression: hour range 22-2 runs backwards"],
-      ['a step of 0', { schedule: '*/0 * * * *' }, "schedule: '*/0 * * * *' is not a valid cron expression: minute step must be 1-60 (got 0)"],
+      ['a step of 0', { schedule: '*/0 * * * *' }, "schedule: '*/0 * * * *' is not a valid cron expression: minute step must be a whole number from 1 (got 0)"],
       ['H without a seed', { schedule: 'H * * * *' }, 'seed: is required when the schedule uses H'],
       ['a seed that is not a job id', { schedule: 'H * * * *', seed: '0' }, 'seed: must not be less than 1'],
       ['a seed that is not a number', { schedule: 'H * * * *', seed: 'x' }, 'seed: must be an integer number'],

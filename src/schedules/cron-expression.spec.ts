@@ -33,6 +33,7 @@ describe('cronExpressionProblem', () => {
     '0 12 * * FRI#3',
     '0 0 12 ? * MON',
     '0/15 * * * *',
+    '*/100 * * * *',
     'H H * * *',
     'H/15 H(9-17) * * 1-5',
   ])('accepts %p', (expression) => expect(cronExpressionProblem(expression)).toBeUndefined());
@@ -46,8 +47,8 @@ describe('cronExpressionProblem', () => {
     ['0 0 * * 8', 'day of week must be 0-7 (got 8)'],
     ['60 0 0 * * *', 'second must be 0-59 (got 60)'],
     ['* * * x *', 'month has invalid characters: x'],
-    ['*/0 * * * *', 'minute step must be 1-60 (got 0)'],
-    ['*/a * * * *', 'minute step must be 1-60 (got a)'],
+    ['*/0 * * * *', 'minute step must be a whole number from 1 (got 0)'],
+    ['*/a * * * *', 'minute step must be a whole number from 1 (got a)'],
     ['1,,2 * * * *', 'minute has an empty list item in 1,,2'],
     ['0 22-2 * * *', 'hour range 22-2 runs backwards; write 22-23,0-2'],
     ['0 0 * * MON-SUN', 'day of week range MON-SUN runs backwards; write MON-7,0-SUN'],
