@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { CronSchedule, nextOccurrence, nextOccurrences } from '../src/schedules/cron-schedule';
+import { cronExpression } from './support/cron-arbitraries';
 import { CronOracle, zoneChanges } from './support/cron-oracle';
 
 /** Every zone with a daylight-saving (or other offset) change between 2026 and 2030, and those changes. */
@@ -8,38 +9,6 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 
 const integer = (min: number, max: number) => fc.integer({ min, max });
-const orderedPair = (min: number, max: number) => fc.tuple(integer(min, max), integer(min, max)).map(([a, b]) => (a <= b ? [a, b] : [b, a]));
-
-/** One list item of a field from `min` to `max`: a value, a range, `*`, each maybe stepped. */
-function item(min: number, max: number): fc.Arbitrary<string> {
-  return fc.oneof(
-    fc.constant('*'),
-    integer(1, Math.min(max - min + 1, 30)).map((step) => `*/${step}`),
-    integer(min, max).map(String),
-    orderedPair(min, max).map(([a, b]) => `${a}-${b}`),
-    fc.tuple(orderedPair(min, max), integer(1, Math.min(max - min + 1, 10))).map(([[a, b], step]) => `${a}-${b}/${step}`),
-    fc.tuple(integer(min, max), integer(1, Math.min(max - min + 1, 20))).map(([a, step]) => `${a}/${step}`),
-  );
-}
-
-const field = (min: number, max: number) =>
-  fc.oneof({ weight: 3, arbitrary: item(min, max) }, { weight: 1, arbitrary: fc.tuple(item(min, max), item(min, max)).map(([a, b]) => `${a},${b}`) });
-
-/** Mostly frequent schedules, so that occurrences fall within the oracle's horizon, near the changes' hours. */
-const expression = fc
-  .record({
-    second: fc.option(fc.constantFrom('0', '30', '*/15', '*/20', '10-20', '*'), { freq: 4 }),
-    minute: fc.oneof({ weight: 3, arbitrary: field(0, 59) }, { weight: 1, arbitrary: fc.constantFrom('0', '30', '45', '15,45') }),
-    hour: fc.oneof({ weight: 2, arbitrary: fc.constant('*') }, { weight: 3, arbitrary: field(0, 23) }, { weight: 2, arbitrary: field(0, 4) }),
-    dom: fc.oneof({ weight: 6, arbitrary: fc.constant('*') }, { weight: 2, arbitrary: field(1, 31) }, { weight: 1, arbitrary: fc.constantFrom('L', '?', '*/2', '1-15') }),
-    month: fc.oneof({ weight: 8, arbitrary: fc.constant('*') }, { weight: 1, arbitrary: field(1, 12) }, { weight: 1, arbitrary: fc.constantFrom('JAN-JUN', 'mar,oct,nov', '*/2') }),
-    dow: fc.oneof(
-      { weight: 6, arbitrary: fc.constant('*') },
-      { weight: 2, arbitrary: field(0, 7) },
-      { weight: 1, arbitrary: fc.constantFrom('1-5', '0,7', 'SUN', 'mon-fri', '6-7,0', '5L', '0#1', '1#2', '*/2', '?') },
-    ),
-  })
-  .map(({ second, minute, hour, dom, month, dow }) => [...(second === null ? [] : [second]), minute, hour, dom, month, dow].join(' '));
 
 const nearAChange = fc.tuple(fc.constantFrom(...CHANGES), integer(-3 * 3600, 3 * 3600)).map(([change, seconds]) => ({
   zone: change.zone,
@@ -57,7 +26,7 @@ describe('the cron engine against a brute-force oracle', () => {
   it('previews the chain of single next computations, and both agree with the oracle, near every kind of change', () => {
     const horizonMs = 3 * 24 * HOUR_MS;
     fc.assert(
-      fc.property(expression, nearAChange, (cron, { zone, start }) => {
+      fc.property(cronExpression, nearAChange, (cron, { zone, start }) => {
         const preview = nextOccurrences(cron, zone, start, 4);
         const chain: Date[] = [];
         for (let after: Date | null = start; after && chain.length < 4; ) {
@@ -83,7 +52,7 @@ describe('the cron engine against a brute-force oracle', () => {
 
   it('gives a computation started anywhere between two occurrences the answer of one started at the first', () => {
     fc.assert(
-      fc.property(expression, nearAChange, integer(1, 1000), (cron, { zone, start }, fraction) => {
+      fc.property(cronExpression, nearAChange, integer(1, 1000), (cron, { zone, start }, fraction) => {
         const [first, second] = nextOccurrences(cron, zone, start, 2);
         if (!second) return;
         const between = new Date(first.getTime() + Math.floor(((second.getTime() - first.getTime() - 1) * fraction) / 1000));
