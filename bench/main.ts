@@ -16,6 +16,7 @@ import { failures } from './lib/repeat';
 import { ProcessGroup, SERVICE_MAIN } from './lib/service';
 import { apiSuite } from './suites/api';
 import { brokerSuite } from './suites/broker';
+import { cronSuite } from './suites/cron';
 import { definitionsSuite } from './suites/definitions';
 import { dispatchSuite } from './suites/dispatch';
 import { lagSuite } from './suites/lag';
@@ -28,6 +29,7 @@ const SUITES: Record<string, { title: string; run: (context: BenchContext) => Pr
   api: { title: '1. API', run: apiSuite },
   dispatch: { title: '2. Dispatch throughput', run: dispatchSuite },
   broker: { title: '2b. Dispatch in broker mode', run: brokerSuite },
+  cron: { title: '2c. Cron engine', run: cronSuite },
   lag: { title: '3. Lag', run: lagSuite },
   definitions: { title: '4. Scale of definitions', run: definitionsSuite },
   // Last: it reports what the suites before it left behind (RSS after the drain and the lag run).

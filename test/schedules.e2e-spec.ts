@@ -52,9 +52,36 @@ describe('GET /schedules/preview', () => {
     });
 
     it('lists only the occurrences left before the end of representable time, rather than failing', async () => {
-      // JavaScript dates end at +275760-09-13T00:00:00Z: one minute remains after this `from`.
+      // JavaScript dates end at +275760-09-13T00:00:00Z, itself representable: two minutes remain after this `from`.
       const { body } = await preview({ schedule: '* * * * *', from: '+275760-09-12T23:58:00Z', count: '5' }).expect(200);
-      expect(body).toEqual(['+275760-09-12T23:59:00.000Z']);
+      expect(body).toEqual(['+275760-09-12T23:59:00.000Z', '+275760-09-13T00:00:00.000Z']);
+    });
+
+    it.each([
+      ['0 0 * * 0,7', ['2026-01-04T00:00:00.000Z', '2026-01-11T00:00:00.000Z']],
+      ['0 0 * * 6-7,0', ['2026-01-03T00:00:00.000Z', '2026-01-04T00:00:00.000Z']],
+      ['0-10,5 * * * *', ['2026-01-01T00:01:00.000Z', '2026-01-01T00:02:00.000Z']],
+      ['*/20,0 * * * *', ['2026-01-01T00:20:00.000Z', '2026-01-01T00:40:00.000Z']],
+      ['0 0 1,1 * *', ['2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z']],
+      ['0 0 * JAN,1 *', ['2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z']],
+      ['@daily', ['2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z']],
+      ['@hourly', ['2026-01-01T01:00:00.000Z', '2026-01-01T02:00:00.000Z']],
+      ['@weekly', ['2026-01-04T00:00:00.000Z', '2026-01-11T00:00:00.000Z']],
+      ['@monthly', ['2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z']],
+      ['@yearly', ['2027-01-01T00:00:00.000Z', '2028-01-01T00:00:00.000Z']],
+    ])('accepts classic cron %p, repeats, Sunday as 7 and macros included', async (schedule, expected) => {
+      const { body } = await preview({ schedule, from: '2026-01-01T00:00:00Z', count: '2' }).expect(200);
+      expect(body).toEqual(expected);
+    });
+
+    it('derives H from the seed, the same on every preview', async () => {
+      const query = { schedule: 'H * * * *', from: '2026-01-01T00:00:00Z', count: '3', seed: '42' };
+      const first = (await preview(query).expect(200)).body as string[];
+      for (let index = 0; index < 4; index += 1) expect((await preview(query).expect(200)).body).toEqual(first);
+      const minutes = first.map((instant) => new Date(instant).getUTCMinutes());
+      expect(new Set(minutes).size).toBe(1);
+      const others = await Promise.all(['1', '2', '3', '4', '5'].map((seed) => preview({ ...query, seed }).expect(200)));
+      expect(new Set(others.map(({ body }) => body[0])).size).toBeGreaterThan(1);
     });
 
     // America/New_York, 2026: on Sunday 8 March clocks jump from 02:00 EST (UTC-5) to 03:00 EDT (UTC-4);
@@ -106,6 +133,19 @@ describe('GET /schedules/preview', () => {
         ]);
       });
 
+      it('runs a fixed time inside the missing hour once, at the end of the gap, and a repeated one once', async () => {
+        const spring = await preview({ schedule: '30 2 * * *', timezone: 'America/New_York', from: '2026-03-07T12:00:00Z', count: '2' }).expect(200);
+        expect(spring.body).toEqual(['2026-03-08T07:00:00.000Z', '2026-03-09T06:30:00.000Z']); // 03:00 EDT, then 02:30 EDT
+        // From inside the repeated hour (01:00 EST), the second 01:30 does not run.
+        const fall = await preview({ schedule: '30 1 * * *', timezone: 'America/New_York', from: '2026-11-01T06:00:00Z', count: '1' }).expect(200);
+        expect(fall.body).toEqual(['2026-11-02T06:30:00.000Z']);
+      });
+
+      it('previews what the scheduler will run: nothing for a wildcard job in the missing hour', async () => {
+        const { body } = await preview({ schedule: '*/20 2 * * *', timezone: 'America/New_York', from: '2026-03-08T06:00:00Z', count: '2' }).expect(200);
+        expect(body).toEqual(['2026-03-09T06:00:00.000Z', '2026-03-09T06:20:00.000Z']);
+      });
+
       it('runs an every-30-minutes schedule through both passes of the repeated hour on the fall-back day', async () => {
         // The hour field is a wildcard, so every real half hour counts (as in Vixie cron): 01:00 and 01:30
         // happen once in EDT and again in EST.
@@ -143,7 +183,17 @@ describe('GET /schedules/preview', () => {
       ['an hour out of range', { schedule: '0 24 * * *' }, 'schedule: \'0 24 * * *\' is not a valid cron expression: hour must be 0-23 (got 24)'],
       ['letters in a field', { schedule: '* * * x *' }, "schedule: '* * * x *' is not a valid cron expression: month has invalid characters: x"],
       ['too many fields', { schedule: '* * * * * * *' }, "schedule: '* * * * * * *' is not a valid cron expression: expected 5 fields (minute hour day-of-month month day-of-week) or 6 (second first), got 7"],
-      ['a date that never exists', { schedule: '0 0 30 2 *' }, "schedule: '0 0 30 2 *' is not a valid cron expression"],
+      ['a date that never exists', { schedule: '0 0 30 2 *' }, "schedule: '0 0 30 2 *' is not a valid cron expression: day of month 30 never occurs in February"],
+      ['@reboot', { schedule: '@reboot' }, "schedule: '@reboot' is not a valid cron expression: @reboot is not supported"],
+      ['an unknown macro', { schedule: '@often' }, "schedule: '@often' is not a valid cron expression: unknown macro @often"],
+      ['W', { schedule: '0 0 15W * *' }, "schedule: '0 0 15W * *' is not a valid cron expression: day of month: W (nearest weekday) is not supported"],
+      ['L outside the day fields', { schedule: '0 L * * *' }, "schedule: '0 L * * *' is not a valid cron expression: hour: L is not supported"],
+      ['H in the month field', { schedule: '0 0 1 H *' }, "schedule: '0 0 1 H *' is not a valid cron expression: month: H is not supported in the month field"],
+      ['a range that runs backwards', { schedule: '0 22-2 * * *' }, "schedule: '0 22-2 * * *' is not a valid cron expression: hour range 22-2 runs backwards"],
+      ['a step of 0', { schedule: '*/0 * * * *' }, "schedule: '*/0 * * * *' is not a valid cron expression: minute step must be a whole number from 1 (got 0)"],
+      ['H without a seed', { schedule: 'H * * * *' }, 'seed: is required when the schedule uses H'],
+      ['a seed that is not a job id', { schedule: 'H * * * *', seed: '0' }, 'seed: must not be less than 1'],
+      ['a seed that is not a number', { schedule: 'H * * * *', seed: 'x' }, 'seed: must be an integer number'],
       ['an unknown time zone', { schedule: '0 9 * * *', timezone: 'Mars/Olympus' }, "timezone: 'Mars/Olympus' is not an IANA time zone"],
       ['an empty time zone', { schedule: '0 9 * * *', timezone: '' }, "timezone: '' is not an IANA time zone"],
       ['count 0', { schedule: '0 9 * * *', count: '0' }, 'count: must not be less than 1'],

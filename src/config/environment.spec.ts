@@ -32,6 +32,14 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START="maybe": must be a boolean value/);
     expect(() => validateEnvironment({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL="loud"/);
   });
+
+  it('reads SCHEDULER_TICK with the jobs\' cron rules, but refuses H, which only a job can seed', () => {
+    expect(validateEnvironment({ SCHEDULER_TICK: '*/5 * * * * 0,7' }).SCHEDULER_TICK).toBe('*/5 * * * * 0,7');
+    expect(() => validateEnvironment({ SCHEDULER_TICK: 'H * * * * *' })).toThrow(
+      /SCHEDULER_TICK="H \* \* \* \* \*": 'H \* \* \* \* \*' is not a valid cron expression: H is not supported here/,
+    );
+    expect(() => validateEnvironment({ SCHEDULER_TICK: '@reboot' })).toThrow(/SCHEDULER_TICK="@reboot": .*@reboot is not supported/);
+  });
 });
 
 describe('.env.example', () => {

@@ -82,7 +82,7 @@ export class Environment {
 
   /** How often the scheduler looks for due jobs, as a cron expression (6 fields: seconds first). */
   @IsString()
-  @IsCronExpression()
+  @IsCronExpression({ hash: false })
   SCHEDULER_TICK: string = '0 * * * * *';
 
   @IsInt()

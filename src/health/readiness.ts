@@ -1,20 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { CronExpressionParser } from 'cron-parser';
 import { BrokerConnection } from '../broker/broker-connection';
 import type { Environment } from '../config/environment';
 import { pendingMigrations } from '../database/migrations/migrator';
 import { SchedulerPool } from '../scheduler/scheduler-pool';
 import { SchedulerService } from '../scheduler/scheduler.service';
+import { nextOccurrence } from '../schedules/cron-schedule';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
 /** The interval between two ticks of the scheduler's cron expression. */
 function tickIntervalMs(expression: string): number {
-  const iterator = CronExpressionParser.parse(expression, { tz: 'UTC' });
-  const first = iterator.next().getTime();
-  return iterator.next().getTime() - first;
+  const first = nextOccurrence(expression, 'UTC', new Date()) as Date;
+  return (nextOccurrence(expression, 'UTC', first) as Date).getTime() - first.getTime();
 }
 
 /** What readiness means here: database reachable, schema migrated, scheduler ticking, broker connected. */

@@ -10,7 +10,7 @@ import { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { RunsRepository } from '../runs/runs.repository';
 import { RunStore } from '../scheduler/run-store';
 import { SchedulerService } from '../scheduler/scheduler.service';
-import { canonicalTimezone, nextOccurrence, nextOccurrences } from '../schedules/cron-schedule';
+import { canonicalTimezone, nextOccurrence, nextOccurrences, UncomputableOccurrence, usesHash } from '../schedules/cron-schedule';
 import { badRequest } from '../validation/field-problems';
 import type { CreateJobDto } from './dto/create-job.dto';
 import { JobPageResponse, JobResponse } from './dto/job.response';
@@ -42,16 +42,12 @@ export class JobsService {
     const schedule = normaliseSchedule(dto.schedule);
     const timezone = canonicalTimezone(dto.timezone ?? DEFAULT_TIMEZONE) as string;
     const isActive = dto.isActive ?? true;
+    const data = { ...dto, schedule, timezone, type, params: this.checkedParams(type, dto.params ?? {}), isActive };
+    // H derives its values from the job's id, known only once the row exists.
     const job = await this.saving(dto.name, () =>
-      this.jobs.create({
-        ...dto,
-        schedule,
-        timezone,
-        type,
-        params: this.checkedParams(type, dto.params ?? {}),
-        isActive,
-        nextRun: this.nextRunOf(schedule, timezone, isActive),
-      }),
+      usesHash(schedule)
+        ? this.jobs.createSeeded(data, (id) => this.nextRunOf(schedule, timezone, isActive, id))
+        : this.jobs.create({ ...data, nextRun: this.nextRunOf(schedule, timezone, isActive) }),
     );
     await this.cache.invalidate([job.id]);
     this.audit.info({ jobId: job.id, name: job.name, type, schedule, params: job.params }, 'job created');
@@ -84,6 +80,7 @@ export class JobsService {
         (data.schedule as string | undefined) ?? current.schedule,
         (data.timezone as string | undefined) ?? current.timezone,
         dto.isActive ?? current.isActive,
+        id,
       );
     }
     const job = await this.saving(dto.name ?? current.name, () => this.jobs.update(id, data));
@@ -102,7 +99,12 @@ export class JobsService {
 
   async nextRuns(id: number, count: number): Promise<Date[]> {
     const job = await this.require(id);
-    return nextOccurrences(job.schedule, job.timezone, this.clock.now(), count);
+    try {
+      return nextOccurrences(job.schedule, job.timezone, this.clock.now(), count, job.id);
+    } catch (error) {
+      if (error instanceof UncomputableOccurrence) throw new ConflictException(`schedule: ${error.message}; change it with PATCH /jobs/${id}`);
+      throw error;
+    }
   }
 
   async listRuns(id: number, query: ListRunsQuery): Promise<RunPageResponse> {
@@ -142,8 +144,15 @@ export class JobsService {
     return check.params as Prisma.InputJsonObject;
   }
 
-  private nextRunOf(schedule: string, timezone: string, isActive: boolean): Date | null {
-    return isActive ? nextOccurrence(schedule, timezone, this.clock.now()) : null;
+  /** A stored schedule the engine no longer reads (see README, "Cron expressions") must be replaced to activate the job. */
+  private nextRunOf(schedule: string, timezone: string, isActive: boolean, seed?: number): Date | null {
+    if (!isActive) return null;
+    try {
+      return nextOccurrence(schedule, timezone, this.clock.now(), seed);
+    } catch (error) {
+      if (error instanceof UncomputableOccurrence) throw badRequest([{ field: 'schedule', message: error.message }]);
+      throw error;
+    }
   }
 
   private async saving<T>(name: string, write: () => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import type { DueJobRow } from './sql/select-due-jobs';
 
-export type NextOccurrence = (schedule: string, timezone: string, after: Date) => Date | null;
+export type NextOccurrence = (schedule: string, timezone: string, after: Date, seed?: number) => Date | null;
 
 /** What one claim does to one due job: its new nextRun, and the run it records, if any. */
 export interface JobAdvance {
@@ -25,7 +25,7 @@ export function planClaims(jobs: DueJobRow[], misfireThresholdMs: number, nextOc
   return jobs.map((job) => {
     const occurrence = job.next_run;
     const misfired = job.db_now.getTime() - occurrence.getTime() > misfireThresholdMs;
-    const nextRun = nextOccurrence(job.schedule, job.timezone, misfired ? job.db_now : occurrence);
+    const nextRun = nextOccurrence(job.schedule, job.timezone, misfired ? job.db_now : occurrence, job.id);
     if (misfired && job.misfire_policy === 'skip') return { job, nextRun, misfired };
     const run = job.busy
       ? { scheduledFor: occurrence, status: 'skipped' as const, error: OVERLAP_SKIP_REASON }

@@ -1,16 +1,19 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { canonicalTimezone, cronExpressionProblem } from '../schedules/cron-schedule';
 
-/** A cron expression of 5 or 6 fields that cron-parser accepts; the message says what is wrong. */
-export const IsCronExpression = (options?: ValidationOptions) =>
+/**
+ * A cron expression the engine reads (src/schedules), with at least one future occurrence; the
+ * message says what is wrong. `hash: false` refuses `H` where no job gives it a seed (SCHEDULER_TICK).
+ */
+export const IsCronExpression = (accepts: { hash: boolean } = { hash: true }, options?: ValidationOptions) =>
   ValidateBy(
     {
       name: 'isCronExpression',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && cronExpressionProblem(value) === undefined,
+        validate: (value: unknown) => typeof value === 'string' && cronExpressionProblem(value, accepts) === undefined,
         defaultMessage: (args) =>
           typeof args?.value === 'string'
-            ? `'${args.value}' is not a valid cron expression: ${cronExpressionProblem(args.value)}`
+            ? `'${args.value}' is not a valid cron expression: ${cronExpressionProblem(args.value, accepts)}`
             : 'must be a cron expression string such as "0 9 * * *"',
       },
     },

@@ -31,4 +31,16 @@ export class PreviewScheduleQuery {
   @Type(() => Date)
   @IsDate({ message: 'must be an ISO-8601 date-time such as 2026-03-07T00:00:00Z' })
   from?: Date;
+
+  /**
+   * The job id that `H` derives its values from (GET /jobs/:id/next-runs uses the job's own);
+   * required when the schedule uses H. @example 42
+   */
+  @ApiProperty({ required: false })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  seed?: number;
 }
