@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { findFreePort } from '../src/database/embedded-database';
 import { ServiceProcess } from './support/service-process';
+import { startSlowHttpServer, type SlowHttpServer } from './support/slow-http-server';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -33,6 +34,14 @@ interface Job {
   name: string;
   nextRun: string | null;
   isActive: boolean;
+}
+
+interface Run {
+  id: number;
+  scheduledFor: string;
+  attempt: number;
+  status: string;
+  startedAt: string | null;
 }
 
 /** The next 00:30 UTC after `now`: when "30 9 * * *" in Asia/Tokyo (UTC+9, no daylight saving) next fires. */
@@ -84,6 +93,7 @@ describe('serving the dashboard', () => {
 maybe('the dashboard in a real browser', () => {
   let database: TestDatabase;
   let service: ServiceProcess;
+  let slowServer: SlowHttpServer;
   let context: BrowserContext;
   let page: Page;
   let userDataDir: string;
@@ -99,6 +109,28 @@ maybe('the dashboard in a real browser', () => {
   const jobNamed = async (name: string) => {
     const { body } = await api<{ data: Job[] }>('GET', `/jobs?search=${encodeURIComponent(name)}`);
     return body.data.find((job) => job.name === name);
+  };
+  /** A job run now `occurrences` times, each attempt of each run timing out against a server that answers too late. */
+  const timedOutJob = async (name: string, { maxAttempts, occurrences }: { maxAttempts: number; occurrences: number }) => {
+    const { body: job } = await api<Job>('POST', '/jobs', {
+      name,
+      schedule: '0 0 1 1 *',
+      type: 'http',
+      params: { url: `${slowServer.url}/delay/60000` },
+      timeoutMs: 300,
+      maxAttempts,
+      retryBackoffMs: 0,
+    });
+    for (let occurrence = 0; occurrence < occurrences; occurrence++) await api('POST', `/jobs/${job.id}/run`);
+    const runs = await waitFor(
+      async () => {
+        const { body } = await api<{ data: Run[] }>('GET', `/jobs/${job.id}/runs?status=timed_out`);
+        return body.data.length === maxAttempts * occurrences && body.data;
+      },
+      30_000,
+      `every attempt of ${name} to time out`,
+    );
+    return { job, runs };
   };
   const row = (name: string) => page.locator('.jobs-table tbody tr', { has: page.getByRole('link', { name, exact: true }) });
   const browserErrors: string[] = [];
@@ -118,7 +150,9 @@ maybe('the dashboard in a real browser', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     database = await createTestDatabase();
-    service = await ServiceProcess.start({ DATABASE_URL: database.url, SCHEDULER_TICK: '* * * * * *' }, 'dashboard-e2e');
+    slowServer = await startSlowHttpServer();
+    // The http jobs here call servers on loopback, which the outbound policy opens only when asked to.
+    service = await ServiceProcess.start({ DATABASE_URL: database.url, SCHEDULER_TICK: '* * * * * *', HTTP_JOBS_ALLOW: '127.0.0.1' }, 'dashboard-e2e');
     userDataDir = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
@@ -162,6 +196,7 @@ maybe('the dashboard in a real browser', () => {
     await context?.close();
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     await service?.stop();
+    await slowServer?.close();
     await database?.drop();
   });
 
@@ -235,6 +270,31 @@ maybe('the dashboard in a real browser', () => {
     expect(await page.locator('#form-problems').textContent()).toContain('Schedule');
     expect(new URL(page.url()).pathname).toBe('/ui/jobs/new');
     expect(await jobNamed('Broken schedule')).toBeUndefined();
+  });
+
+  it('draws each status symbol as an inline SVG, the timed-out stopwatch included', async () => {
+    const { job } = await timedOutJob('Hanging export', { maxAttempts: 1, occurrences: 1 });
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    const timedOut = page.locator('.runs-table .badge[data-status="timed_out"]');
+    await timedOut.waitFor();
+    // The word alone, with no character a font may lack (U+23F1 was an empty box in Debian's Chromium).
+    expect((await timedOut.textContent())?.trim()).toBe('timed out');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+    await row('Hanging export').locator('.badge[data-status="timed_out"]').waitFor();
+    await row('Sync invoices').locator('.badge[data-status="failed"]').waitFor();
+    await row('Daily email digest').locator('.badge[data-status="succeeded"]').waitFor();
+    const badges = await page.locator('.badge[data-status]').all();
+    expect(badges.length).toBeGreaterThanOrEqual(3);
+    for (const badge of badges) {
+      const icon = badge.locator('svg');
+      expect(await icon.count()).toBe(1);
+      expect(await icon.getAttribute('aria-hidden')).toBe('true');
+      const box = await icon.boundingBox();
+      expect(box?.width).toBeGreaterThan(6);
+      expect(box?.height).toBeGreaterThan(6);
+      expect(await icon.locator('path, circle, line, polyline').count()).toBeGreaterThan(0);
+    }
   });
 
   it('runs a job now and shows its run as succeeded', async () => {
