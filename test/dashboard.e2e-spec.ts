@@ -297,6 +297,68 @@ maybe('the dashboard in a real browser', () => {
     }
   });
 
+  it('shows seconds in Upcoming and in the form preview when the schedule has a seconds field', async () => {
+    // Five occurrences 5 s apart, each with its own seconds, read off the instant itself.
+    const expectSeconds = async (times: ReturnType<Page['locator']>) => {
+      await waitFor(async () => (await times.count()) === 5, 10_000, 'five occurrences');
+      const texts: string[] = [];
+      for (const time of await times.all()) {
+        const instant = new Date((await time.getAttribute('datetime'))!);
+        const text = (await time.textContent())!;
+        const clock = /(\d{2}):(\d{2}):(\d{2})/.exec(text);
+        expect(clock).not.toBeNull();
+        expect(Number(clock![2])).toBe(instant.getUTCMinutes());
+        expect(Number(clock![3])).toBe(instant.getUTCSeconds());
+        texts.push(text);
+      }
+      expect(new Set(texts).size).toBe(5);
+    };
+    const { body: job } = await api<Job>('POST', '/jobs', { name: 'Every five seconds', schedule: '*/5 * * * * *' });
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    await expectSeconds(page.locator('section[aria-labelledby="upcoming-title"] li time'));
+
+    await page.goto(`${service.url}/ui/jobs/new`);
+    await page.getByLabel('Schedule (cron)').fill('*/5 * * * * *');
+    await expectSeconds(page.locator('.preview-list li time'));
+  });
+
+  it('says which times are the viewer’s and which zone is the job’s, and offers the IANA zones in the form', async () => {
+    await api('POST', '/jobs', { name: 'Tokyo report', schedule: '30 9 * * *', timezone: 'Asia/Tokyo' });
+    await page.goto(`${service.url}/ui/`);
+    await row('Tokyo report').waitFor();
+    const headers = (await page.locator('.jobs-table thead th').allTextContents()).map((text) => text.trim());
+    expect(headers).toContain('Job’s time zone');
+    expect(headers).toContain(`Next run, your time (${PARIS})`);
+    const nextRun = row('Tokyo report').locator('td.next-run');
+    expect(await nextRun.textContent()).toContain('09:30 AM in Asia/Tokyo');
+    expect(await nextRun.getAttribute('data-label')).toBe('Next run, your time');
+
+    await page.goto(`${service.url}/ui/jobs/new`);
+    const zone = page.getByRole('combobox', { name: 'Time zone' });
+    const list = await zone.getAttribute('list');
+    expect(list).toBeTruthy();
+    const zones = await page.locator(`datalist#${list} option`).evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value));
+    expect(zones.length).toBeGreaterThan(300);
+    expect(zones).toEqual(expect.arrayContaining(['UTC', 'Europe/Paris', 'Asia/Tokyo', 'America/New_York']));
+    // Free entry stays possible; the service judges it, and the form shows its answer.
+    const refused = await api<{ fields: { field: string; message: string }[] }>('GET', '/schedules/preview?schedule=0+9+*+*+*&timezone=Mars%2FOlympus');
+    expect(refused.status).toBe(400);
+    await page.getByLabel('Schedule (cron)').fill('0 9 * * *');
+    await zone.fill('Mars/Olympus');
+    await page.locator('.preview-problem', { hasText: refused.body.fields[0].message }).waitFor();
+  });
+
+  it('shows the service’s own message for a complete but invalid expression', async () => {
+    const refused = await api<{ fields: { field: string; message: string }[] }>('GET', `/schedules/preview?schedule=${encodeURIComponent('61 * * * *')}`);
+    expect(refused.status).toBe(400);
+    const message = refused.body.fields.find((problem) => problem.field === 'schedule')!.message;
+    await page.goto(`${service.url}/ui/jobs/new`);
+    await page.getByLabel('Schedule (cron)').fill('61 * * * *');
+    const description = page.locator('#field-schedule-description');
+    await description.filter({ hasText: message }).waitFor();
+    expect(await description.textContent()).not.toContain('Not a complete cron expression');
+  });
+
   it('runs a job now and shows its run as succeeded', async () => {
     const job = (await jobNamed('Morning digest'))!;
     await page.goto(`${service.url}/ui/jobs/${job.id}`);
