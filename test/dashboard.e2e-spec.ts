@@ -359,6 +359,24 @@ maybe('the dashboard in a real browser', () => {
     expect(await description.textContent()).not.toContain('Not a complete cron expression');
   });
 
+  it('leads back from a job and its form through a breadcrumb that names the job', async () => {
+    const { body: job } = await api<Job>('POST', '/jobs', { name: 'Breadcrumb target', schedule: '0 9 * * *' });
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+    const items = async () => (await crumbs.getByRole('listitem').allTextContents()).map((text) => text.trim());
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    await page.getByRole('heading', { name: 'Breadcrumb target', level: 1 }).waitFor();
+    expect(await items()).toEqual(['Jobs', 'Breadcrumb target']);
+    expect(await crumbs.locator('[aria-current="page"]').textContent()).toBe('Breadcrumb target');
+
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('heading', { name: 'Edit “Breadcrumb target”', level: 1 }).waitFor();
+    expect(await items()).toEqual(['Jobs', 'Breadcrumb target', 'Edit']);
+    await crumbs.getByRole('link', { name: 'Breadcrumb target' }).click();
+    await page.getByRole('heading', { name: 'Breadcrumb target', level: 1 }).waitFor();
+    await crumbs.getByRole('link', { name: 'Jobs' }).click();
+    await page.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor();
+  });
+
   it('runs a job now and shows its run as succeeded', async () => {
     const job = (await jobNamed('Morning digest'))!;
     await page.goto(`${service.url}/ui/jobs/${job.id}`);

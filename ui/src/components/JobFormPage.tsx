@@ -6,6 +6,7 @@ import { flash } from '../flash';
 import { useDebounced, useSchedulePreview } from '../hooks';
 import { followLink, href, navigate } from '../router';
 import { JOB_TYPES } from '../types';
+import { Breadcrumb } from './Breadcrumb';
 import { ErrorBanner } from './ErrorBanner';
 import { EMPTY_FORM, formFromJob, inputFromForm, type FormState } from './job-form-state';
 import { SchedulePreview } from './SchedulePreview';
@@ -62,6 +63,8 @@ const TIME_ZONES = (() => {
 export function JobFormPage({ id }: { id?: number }) {
   const editing = id !== undefined;
   const [form, setForm] = useState<FormState | undefined>(editing ? undefined : EMPTY_FORM);
+  /** The name the job has in the service, for the breadcrumb, whatever the form says meanwhile. */
+  const [savedName, setSavedName] = useState('');
   const [loadError, setLoadError] = useState<ApiError | undefined>();
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [saving, setSaving] = useState(false);
@@ -69,7 +72,11 @@ export function JobFormPage({ id }: { id?: number }) {
 
   useEffect(() => {
     document.title = `${editing ? 'Edit job' : 'New job'} · Scheduler`;
-    if (id !== undefined) api.getJob(id).then((job) => setForm(formFromJob(job)), setLoadError);
+    if (id !== undefined)
+      api.getJob(id).then((job) => {
+        setForm(formFromJob(job));
+        setSavedName(job.name);
+      }, setLoadError);
   }, [id]);
   useEffect(() => {
     if (problems.length) summary.current?.focus();
@@ -144,6 +151,11 @@ export function JobFormPage({ id }: { id?: number }) {
 
   return (
     <section aria-labelledby="form-title">
+      {id !== undefined ? (
+        <Breadcrumb trail={[{ label: 'Jobs', path: '/' }, { label: savedName, path: `/jobs/${id}` }]} current="Edit" />
+      ) : (
+        <Breadcrumb trail={[{ label: 'Jobs', path: '/' }]} current="New job" />
+      )}
       <div class="page-header">
         <h1 id="form-title" tabIndex={-1}>
           {editing ? `Edit “${form.name || 'job'}”` : 'New job'}

@@ -5,6 +5,7 @@ import { flash } from '../flash';
 import { useNow, usePolling } from '../hooks';
 import { followLink, href, navigate } from '../router';
 import type { Job } from '../types';
+import { Breadcrumb } from './Breadcrumb';
 import { Dialog } from './Dialog';
 import { ErrorBanner } from './ErrorBanner';
 import { RunHistory } from './RunHistory';
@@ -87,12 +88,7 @@ export function JobPage({ id }: { id: number }) {
 
   return (
     <section aria-labelledby="job-title">
-      <p class="breadcrumb">
-        <a href={href('/')} onClick={(event) => followLink(event, '/')}>
-          Jobs
-        </a>{' '}
-        <span aria-hidden="true">/</span>
-      </p>
+      <Breadcrumb trail={[{ label: 'Jobs', path: '/' }]} current={data.name} />
       <div class="page-header">
         <h1 id="job-title" tabIndex={-1}>
           {data.name}
