@@ -44,6 +44,13 @@ interface Run {
   startedAt: string | null;
 }
 
+/** "412 ms", "1.4 s", "12 s" as the dashboard writes a duration, back to milliseconds. */
+function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?) (ms|s)$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${JSON.stringify(text)}`);
+  return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
+}
+
 /** The next 00:30 UTC after `now`: when "30 9 * * *" in Asia/Tokyo (UTC+9, no daylight saving) next fires. */
 function nextHalfPastMidnightUtc(now: Date): Date {
   const candidate = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 0, 30));
@@ -181,7 +188,14 @@ maybe('the dashboard in a real browser', () => {
     const closedPort = await findFreePort();
     const seeds = [
       { name: 'Daily email digest', description: 'Newsletter to subscribers', schedule: '0 9 * * 1-5', timezone: 'Europe/London' },
-      { name: 'Sync invoices', schedule: '*/10 * * * *', type: 'http', params: { url: `http://127.0.0.1:${closedPort}/invoices`, method: 'POST' } },
+      {
+        name: 'Sync invoices',
+        schedule: '*/10 * * * *',
+        type: 'http',
+        params: { url: `http://127.0.0.1:${closedPort}/invoices`, method: 'POST' },
+        maxAttempts: 2,
+        retryBackoffMs: 0,
+      },
       { name: 'Weekly cleanup', schedule: '0 3 * * 0', isActive: false },
       { name: 'Heartbeat', schedule: '*/5 * * * *', timezone: 'America/New_York' },
     ];
@@ -377,6 +391,34 @@ maybe('the dashboard in a real browser', () => {
     await page.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor();
   });
 
+  it('groups the attempts of each occurrence under it, and shows how late each run started', async () => {
+    // Two runs now, two attempts each: the second occurrence's first attempt starts before the first
+    // occurrence's retry, so newest first the runs interleave and only grouping puts them back together.
+    const { job, runs } = await timedOutJob('Flaky export', { maxAttempts: 2, occurrences: 2 });
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    expect((await page.locator('.runs-table thead th').allTextContents()).map((text) => text.trim())).toContain('Lag');
+    const groups = page.locator('.runs-table tbody.occurrence');
+    await waitFor(async () => (await page.locator('.runs-table tr[data-run-id]').count()) === 4, 10_000, 'four runs listed');
+    expect(await groups.count()).toBe(2);
+
+    const occurrences = [...new Set(runs.map((run) => run.scheduledFor))].sort().reverse();
+    expect(await groups.evaluateAll((elements) => elements.map((group) => group.getAttribute('data-scheduled-for')))).toEqual(occurrences);
+    for (const scheduledFor of occurrences) {
+      const rows = page.locator(`.runs-table tbody.occurrence[data-scheduled-for="${scheduledFor}"] tr[data-run-id]`);
+      const attempts = runs.filter((run) => run.scheduledFor === scheduledFor).sort((a, b) => a.attempt - b.attempt);
+      expect(await rows.evaluateAll((elements) => elements.map((row) => Number(row.getAttribute('data-run-id'))))).toEqual(attempts.map((run) => run.id));
+      expect(await rows.nth(0).getAttribute('class')).not.toContain('run--retry');
+      expect(await rows.nth(1).getAttribute('class')).toContain('run--retry');
+      expect(await rows.nth(1).locator('[data-label="Scheduled for"]').textContent()).toContain('attempt 2');
+      for (const run of attempts) {
+        // Lag: start − scheduled time, from the API's own timestamps, to the precision shown.
+        const lagMs = new Date(run.startedAt!).getTime() - new Date(run.scheduledFor).getTime();
+        const shown = parseDuration((await page.locator(`tr[data-run-id="${run.id}"] [data-label="Lag"]`).textContent())!);
+        expect(Math.abs(shown - lagMs)).toBeLessThanOrEqual(lagMs < 1000 ? 0 : lagMs < 10_000 ? 50 : 500);
+      }
+    }
+  });
+
   it('runs a job now and shows its run as succeeded', async () => {
     const job = (await jobNamed('Morning digest'))!;
     await page.goto(`${service.url}/ui/jobs/${job.id}`);
@@ -394,9 +436,10 @@ maybe('the dashboard in a real browser', () => {
   it('shows a failed run with its error, for the job page screenshot', async () => {
     const job = (await jobNamed('Sync invoices'))!;
     await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    // Two attempts of the seeded run now, both refused: the second sits under the first.
     const failed = page.locator('.runs-table tbody tr.row--failed');
-    await failed.waitFor();
-    await failed.getByRole('button', { name: /Details/ }).click();
+    await waitFor(async () => (await failed.count()) === 2, 10_000, 'both attempts to fail');
+    await failed.first().getByRole('button', { name: /Details/ }).click();
     expect(await page.locator('.details-row .code-block--error').textContent()).toContain('fetch failed');
     await screenshot('job-detail.png');
   });
