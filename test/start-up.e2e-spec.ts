@@ -98,6 +98,17 @@ describe('what a started service says', () => {
   };
   // pino-pretty colours its output; the escapes are not what a person reads.
   const linesOf = (service: ServiceProcess) => stripVTControlCharacters(service.output.join('')).split('\n');
+  /** Answers GET /jobs?limit=1 tagged with `requestId`, and resolves with every log line that names it. */
+  const request = async (service: ServiceProcess, requestId: string, headers: Record<string, string> = {}) => {
+    await fetch(`${service.url}/health/live`);
+    const response = await fetch(`${service.url}/jobs?limit=1`, { headers: { 'x-request-id': requestId, ...headers } });
+    expect(response.status).toBe(200);
+    return waitFor(async () => {
+      const lines = linesOf(service).filter((line) => line.includes(requestId));
+      return lines.length > 0 && lines;
+    }, 10_000, `the log line of ${requestId}`);
+  };
+
   beforeAll(async () => {
     database = await createTestDatabase();
   }, 60_000);
@@ -116,4 +127,36 @@ describe('what a started service says', () => {
     expect(await page.text()).toContain('<div id="app"></div>');
   });
 
+  it('writes one line per request in development: method, URL, status, time and request id', async () => {
+    const service = await startService({ NODE_ENV: 'development', LOG_LEVEL: 'log' });
+    const lines = await request(service, 'one-line-per-request');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\[[\d:.]+\] INFO \(\d+\): GET \/jobs\?limit=1 200 \d+ ms \{/);
+    expect(JSON.parse(lines[0].slice(lines[0].indexOf('{')))).toMatchObject({
+      req: { id: 'one-line-per-request', method: 'GET', url: '/jobs?limit=1' },
+      res: { statusCode: 200 },
+    });
+    expect(lines[0]).not.toContain('user-agent');
+    // Probes and scrapes are not logged at all.
+    expect(linesOf(service).filter((line) => line.includes('/health/live') && !line.includes('Mapped'))).toEqual([]);
+  });
+
+  it('writes the same fields as JSON in production, and the headers (secrets redacted) only at debug', async () => {
+    const tokens = { NODE_ENV: 'production', API_TOKENS: 'start-up-token' };
+    const bearer = { authorization: 'Bearer start-up-token' };
+    const quiet = await startService({ ...tokens, LOG_LEVEL: 'log' });
+    const [line] = await request(quiet, 'json-at-log-level', bearer);
+    const entry = JSON.parse(line);
+    expect(entry).toMatchObject({ level: 30, msg: expect.stringMatching(/^GET \/jobs\?limit=1 200 \d+ ms$/), responseTime: expect.any(Number) });
+    expect(entry.req).toEqual({ id: 'json-at-log-level', method: 'GET', url: '/jobs?limit=1' });
+    expect(entry.res).toEqual({ statusCode: 200 });
+
+    const verbose = await startService({ ...tokens, LOG_LEVEL: 'debug' });
+    const [detailed] = (await request(verbose, 'json-at-debug-level', bearer)).filter((text) => text.includes('"responseTime"'));
+    const { req, res } = JSON.parse(detailed);
+    expect(req.headers).toMatchObject({ 'x-request-id': 'json-at-debug-level', authorization: '[Redacted]' });
+    expect(req.remoteAddress).toBe('127.0.0.1');
+    expect(res.headers).toBeDefined();
+    expect(detailed).not.toContain('start-up-token');
+  });
 });
