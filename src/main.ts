@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import type { Environment } from './config/environment';
 import { createApp } from './http/create-app';
+import { describeListening } from './listening-address';
 
 const logger = new Logger('Bootstrap');
 
@@ -38,7 +39,7 @@ async function bootstrap(): Promise<void> {
   exitGracefullyOnSignals(app);
   const config = app.get(ConfigService<Environment, true>);
   await app.listen(config.get('PORT', { infer: true }), config.get('HOST', { infer: true }));
-  logger.log(`listening on ${await app.getUrl()}; Swagger UI at /api`);
+  logger.log(describeListening(app.getHttpServer().address()));
 }
 
 bootstrap().catch((error: unknown) => {

@@ -5,6 +5,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { findFreePort } from '../src/database/embedded-database';
 import { LOOPBACK_HTTP_JOBS } from './support/loopback-http-jobs';
 import { ServiceProcess } from './support/service-process';
+import { startSlowHttpServer, type SlowHttpServer } from './support/slow-http-server';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -34,6 +35,21 @@ interface Job {
   name: string;
   nextRun: string | null;
   isActive: boolean;
+}
+
+interface Run {
+  id: number;
+  scheduledFor: string;
+  attempt: number;
+  status: string;
+  startedAt: string | null;
+}
+
+/** "412 ms", "1.4 s", "12 s" as the dashboard writes a duration, back to milliseconds. */
+function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?) (ms|s)$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${JSON.stringify(text)}`);
+  return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
 }
 
 /** The next 00:30 UTC after `now`: when "30 9 * * *" in Asia/Tokyo (UTC+9, no daylight saving) next fires. */
@@ -85,6 +101,7 @@ describe('serving the dashboard', () => {
 maybe('the dashboard in a real browser', () => {
   let database: TestDatabase;
   let service: ServiceProcess;
+  let slowServer: SlowHttpServer;
   let context: BrowserContext;
   let page: Page;
   let userDataDir: string;
@@ -100,6 +117,28 @@ maybe('the dashboard in a real browser', () => {
   const jobNamed = async (name: string) => {
     const { body } = await api<{ data: Job[] }>('GET', `/jobs?search=${encodeURIComponent(name)}`);
     return body.data.find((job) => job.name === name);
+  };
+  /** A job run now `occurrences` times, each attempt of each run timing out against a server that answers too late. */
+  const timedOutJob = async (name: string, { maxAttempts, occurrences }: { maxAttempts: number; occurrences: number }) => {
+    const { body: job } = await api<Job>('POST', '/jobs', {
+      name,
+      schedule: '0 0 1 1 *',
+      type: 'http',
+      params: { url: `${slowServer.url}/delay/60000` },
+      timeoutMs: 300,
+      maxAttempts,
+      retryBackoffMs: 0,
+    });
+    for (let occurrence = 0; occurrence < occurrences; occurrence++) await api('POST', `/jobs/${job.id}/run`);
+    const runs = await waitFor(
+      async () => {
+        const { body } = await api<{ data: Run[] }>('GET', `/jobs/${job.id}/runs?status=timed_out`);
+        return body.data.length === maxAttempts * occurrences && body.data;
+      },
+      30_000,
+      `every attempt of ${name} to time out`,
+    );
+    return { job, runs };
   };
   const row = (name: string) => page.locator('.jobs-table tbody tr', { has: page.getByRole('link', { name, exact: true }) });
   const browserErrors: string[] = [];
@@ -119,6 +158,7 @@ maybe('the dashboard in a real browser', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     database = await createTestDatabase();
+    slowServer = await startSlowHttpServer();
     service = await ServiceProcess.start({ ...LOOPBACK_HTTP_JOBS, DATABASE_URL: database.url, SCHEDULER_TICK: '* * * * * *' }, 'dashboard-e2e');
     userDataDir = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -148,7 +188,14 @@ maybe('the dashboard in a real browser', () => {
     const closedPort = await findFreePort();
     const seeds = [
       { name: 'Daily email digest', description: 'Newsletter to subscribers', schedule: '0 9 * * 1-5', timezone: 'Europe/London' },
-      { name: 'Sync invoices', schedule: '*/10 * * * *', type: 'http', params: { url: `http://127.0.0.1:${closedPort}/invoices`, method: 'POST' } },
+      {
+        name: 'Sync invoices',
+        schedule: '*/10 * * * *',
+        type: 'http',
+        params: { url: `http://127.0.0.1:${closedPort}/invoices`, method: 'POST' },
+        maxAttempts: 2,
+        retryBackoffMs: 0,
+      },
       { name: 'Weekly cleanup', schedule: '0 3 * * 0', isActive: false },
       { name: 'Heartbeat', schedule: '*/5 * * * *', timezone: 'America/New_York' },
     ];
@@ -163,6 +210,7 @@ maybe('the dashboard in a real browser', () => {
     await context?.close();
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
     await service?.stop();
+    await slowServer?.close();
     await database?.drop();
   });
 
@@ -238,6 +286,139 @@ maybe('the dashboard in a real browser', () => {
     expect(await jobNamed('Broken schedule')).toBeUndefined();
   });
 
+  it('draws each status symbol as an inline SVG, the timed-out stopwatch included', async () => {
+    const { job } = await timedOutJob('Hanging export', { maxAttempts: 1, occurrences: 1 });
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    const timedOut = page.locator('.runs-table .badge[data-status="timed_out"]');
+    await timedOut.waitFor();
+    // The word alone, with no character a font may lack (U+23F1 was an empty box in Debian's Chromium).
+    expect((await timedOut.textContent())?.trim()).toBe('timed out');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+    await row('Hanging export').locator('.badge[data-status="timed_out"]').waitFor();
+    await row('Sync invoices').locator('.badge[data-status="failed"]').waitFor();
+    await row('Daily email digest').locator('.badge[data-status="succeeded"]').waitFor();
+    const badges = await page.locator('.badge[data-status]').all();
+    expect(badges.length).toBeGreaterThanOrEqual(3);
+    for (const badge of badges) {
+      const icon = badge.locator('svg');
+      expect(await icon.count()).toBe(1);
+      expect(await icon.getAttribute('aria-hidden')).toBe('true');
+      const box = await icon.boundingBox();
+      expect(box?.width).toBeGreaterThan(6);
+      expect(box?.height).toBeGreaterThan(6);
+      expect(await icon.locator('path, circle, line, polyline').count()).toBeGreaterThan(0);
+    }
+  });
+
+  it('shows seconds in Upcoming and in the form preview when the schedule has a seconds field', async () => {
+    // Five occurrences 5 s apart, each with its own seconds, read off the instant itself.
+    const expectSeconds = async (times: ReturnType<Page['locator']>) => {
+      await waitFor(async () => (await times.count()) === 5, 10_000, 'five occurrences');
+      const texts: string[] = [];
+      for (const time of await times.all()) {
+        const instant = new Date((await time.getAttribute('datetime'))!);
+        const text = (await time.textContent())!;
+        const clock = /(\d{2}):(\d{2}):(\d{2})/.exec(text);
+        expect(clock).not.toBeNull();
+        expect(Number(clock![2])).toBe(instant.getUTCMinutes());
+        expect(Number(clock![3])).toBe(instant.getUTCSeconds());
+        texts.push(text);
+      }
+      expect(new Set(texts).size).toBe(5);
+    };
+    const { body: job } = await api<Job>('POST', '/jobs', { name: 'Every five seconds', schedule: '*/5 * * * * *' });
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    await expectSeconds(page.locator('section[aria-labelledby="upcoming-title"] li time'));
+
+    await page.goto(`${service.url}/ui/jobs/new`);
+    await page.getByLabel('Schedule (cron)').fill('*/5 * * * * *');
+    await expectSeconds(page.locator('.preview-list li time'));
+  });
+
+  it('says which times are the viewer’s and which zone is the job’s, and offers the IANA zones in the form', async () => {
+    await api('POST', '/jobs', { name: 'Tokyo report', schedule: '30 9 * * *', timezone: 'Asia/Tokyo' });
+    await page.goto(`${service.url}/ui/`);
+    await row('Tokyo report').waitFor();
+    const headers = (await page.locator('.jobs-table thead th').allTextContents()).map((text) => text.trim());
+    expect(headers).toContain('Job’s time zone');
+    expect(headers).toContain(`Next run, your time (${PARIS})`);
+    const nextRun = row('Tokyo report').locator('td.next-run');
+    expect(await nextRun.textContent()).toContain('09:30 AM in Asia/Tokyo');
+    expect(await nextRun.getAttribute('data-label')).toBe('Next run, your time');
+
+    await page.goto(`${service.url}/ui/jobs/new`);
+    const zone = page.getByRole('combobox', { name: 'Time zone' });
+    const list = await zone.getAttribute('list');
+    expect(list).toBeTruthy();
+    const zones = await page.locator(`datalist#${list} option`).evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value));
+    expect(zones.length).toBeGreaterThan(300);
+    expect(zones).toEqual(expect.arrayContaining(['UTC', 'Europe/Paris', 'Asia/Tokyo', 'America/New_York']));
+    // Free entry stays possible; the service judges it, and the form shows its answer.
+    const refused = await api<{ fields: { field: string; message: string }[] }>('GET', '/schedules/preview?schedule=0+9+*+*+*&timezone=Mars%2FOlympus');
+    expect(refused.status).toBe(400);
+    await page.getByLabel('Schedule (cron)').fill('0 9 * * *');
+    await zone.fill('Mars/Olympus');
+    await page.locator('.preview-problem', { hasText: refused.body.fields[0].message }).waitFor();
+  });
+
+  it('shows the service’s own message for a complete but invalid expression', async () => {
+    const refused = await api<{ fields: { field: string; message: string }[] }>('GET', `/schedules/preview?schedule=${encodeURIComponent('61 * * * *')}`);
+    expect(refused.status).toBe(400);
+    const message = refused.body.fields.find((problem) => problem.field === 'schedule')!.message;
+    await page.goto(`${service.url}/ui/jobs/new`);
+    await page.getByLabel('Schedule (cron)').fill('61 * * * *');
+    const description = page.locator('#field-schedule-description');
+    await description.filter({ hasText: message }).waitFor();
+    expect(await description.textContent()).not.toContain('Not a complete cron expression');
+  });
+
+  it('leads back from a job and its form through a breadcrumb that names the job', async () => {
+    const { body: job } = await api<Job>('POST', '/jobs', { name: 'Breadcrumb target', schedule: '0 9 * * *' });
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+    const items = async () => (await crumbs.getByRole('listitem').allTextContents()).map((text) => text.trim());
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    await page.getByRole('heading', { name: 'Breadcrumb target', level: 1 }).waitFor();
+    expect(await items()).toEqual(['Jobs', 'Breadcrumb target']);
+    expect(await crumbs.locator('[aria-current="page"]').textContent()).toBe('Breadcrumb target');
+
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('heading', { name: 'Edit “Breadcrumb target”', level: 1 }).waitFor();
+    expect(await items()).toEqual(['Jobs', 'Breadcrumb target', 'Edit']);
+    await crumbs.getByRole('link', { name: 'Breadcrumb target' }).click();
+    await page.getByRole('heading', { name: 'Breadcrumb target', level: 1 }).waitFor();
+    await crumbs.getByRole('link', { name: 'Jobs' }).click();
+    await page.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor();
+  });
+
+  it('groups the attempts of each occurrence under it, and shows how late each run started', async () => {
+    // Two runs now, two attempts each: the second occurrence's first attempt starts before the first
+    // occurrence's retry, so newest first the runs interleave and only grouping puts them back together.
+    const { job, runs } = await timedOutJob('Flaky export', { maxAttempts: 2, occurrences: 2 });
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    const groups = page.locator('.runs-table tbody.occurrence');
+    await waitFor(async () => (await page.locator('.runs-table tr[data-run-id]').count()) === 4, 10_000, 'four runs listed');
+    expect((await page.locator('.runs-table thead th').allTextContents()).map((text) => text.trim())).toContain('Lag');
+    expect(await groups.count()).toBe(2);
+
+    const occurrences = [...new Set(runs.map((run) => run.scheduledFor))].sort().reverse();
+    expect(await groups.evaluateAll((elements) => elements.map((group) => group.getAttribute('data-scheduled-for')))).toEqual(occurrences);
+    for (const scheduledFor of occurrences) {
+      const rows = page.locator(`.runs-table tbody.occurrence[data-scheduled-for="${scheduledFor}"] tr[data-run-id]`);
+      const attempts = runs.filter((run) => run.scheduledFor === scheduledFor).sort((a, b) => a.attempt - b.attempt);
+      expect(await rows.evaluateAll((elements) => elements.map((row) => Number(row.getAttribute('data-run-id'))))).toEqual(attempts.map((run) => run.id));
+      expect(await rows.nth(0).getAttribute('class')).not.toContain('run--retry');
+      expect(await rows.nth(1).getAttribute('class')).toContain('run--retry');
+      expect(await rows.nth(1).locator('[data-label="Scheduled for"]').textContent()).toContain('attempt 2');
+      for (const run of attempts) {
+        // Lag: start − scheduled time, from the API's own timestamps, to the precision shown.
+        const lagMs = new Date(run.startedAt!).getTime() - new Date(run.scheduledFor).getTime();
+        const shown = parseDuration((await page.locator(`tr[data-run-id="${run.id}"] [data-label="Lag"]`).textContent())!);
+        expect(Math.abs(shown - lagMs)).toBeLessThanOrEqual(lagMs < 1000 ? 0 : lagMs < 10_000 ? 50 : 500);
+      }
+    }
+  });
+
   it('runs a job now and shows its run as succeeded', async () => {
     const job = (await jobNamed('Morning digest'))!;
     await page.goto(`${service.url}/ui/jobs/${job.id}`);
@@ -255,9 +436,11 @@ maybe('the dashboard in a real browser', () => {
   it('shows a failed run with its error, for the job page screenshot', async () => {
     const job = (await jobNamed('Sync invoices'))!;
     await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    // Two attempts of the seeded run now, both refused (and two more of a scheduled occurrence, should
+    // a tenth minute have passed meanwhile).
     const failed = page.locator('.runs-table tbody tr.row--failed');
-    await failed.waitFor();
-    await failed.getByRole('button', { name: /Details/ }).click();
+    await waitFor(async () => (await failed.count()) >= 2, 10_000, 'both attempts to fail');
+    await failed.first().getByRole('button', { name: /Details/ }).click();
     expect(await page.locator('.details-row .code-block--error').textContent()).toContain('ECONNREFUSED');
     await screenshot('job-detail.png');
   });

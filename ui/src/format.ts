@@ -1,6 +1,11 @@
 // Times are shown in the viewer's own time zone and language, with a relative form beside them.
 import cronstrue from 'cronstrue';
 
+/** A 6-field expression fires on given seconds: its times are shown with seconds, or five of them could read alike. */
+export function hasSecondsField(expression: string): boolean {
+  return expression.trim().split(/\s+/).length === 6;
+}
+
 export function describeSchedule(expression: string): string | undefined {
   try {
     return cronstrue.toString(expression.trim(), { use24HourTimeFormat: true, throwExceptionOnParseError: true });
@@ -45,10 +50,11 @@ export function fullTime(iso: string): string {
 
 export const VIEWER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-/** The same instant on the clock of another zone: "09:00 AM". */
-export function timeInZone(iso: string, timeZone: string): string {
+/** The same instant on the clock of another zone: "09:00 AM", or "09:00:05 AM" with seconds. */
+export function timeInZone(iso: string, timeZone: string, options: { seconds?: boolean } = {}): string {
   try {
-    return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', timeZone }).format(new Date(iso));
+    const second = options.seconds ? '2-digit' : undefined;
+    return new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second, timeZone }).format(new Date(iso));
   } catch {
     return '(a zone this browser does not know)';
   }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from './api';
+import { api, ApiError } from './api';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -72,4 +72,27 @@ export function useNow(ms = 15_000): number {
     return () => clearInterval(timer);
   }, [ms]);
   return now;
+}
+
+/** The service's answer to GET /schedules/preview for one expression and zone: its next occurrences, or why there are none. */
+export type SchedulePreviewAnswer = { schedule: string; timezone: string } & ({ occurrences: string[] } | { error: ApiError });
+
+/**
+ * The next five occurrences of `schedule` in `timezone`, as the service computes them (the scheduler's
+ * own reading); undefined until the first answer, and the previous answer until the next one comes.
+ */
+export function useSchedulePreview(schedule: string, timezone: string): SchedulePreviewAnswer | undefined {
+  const [answer, setAnswer] = useState<SchedulePreviewAnswer | undefined>();
+  useEffect(() => {
+    if (!schedule) return setAnswer(undefined);
+    let current = true;
+    api.previewSchedule(schedule, timezone).then(
+      (occurrences) => current && setAnswer({ schedule, timezone, occurrences }),
+      (error: unknown) => current && setAnswer({ schedule, timezone, error: error instanceof ApiError ? error : new ApiError(0, String(error)) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [schedule, timezone]);
+  return answer;
 }

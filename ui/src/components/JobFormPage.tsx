@@ -3,9 +3,10 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type FieldProblem } from '../api';
 import { describeSchedule, VIEWER_ZONE } from '../format';
 import { flash } from '../flash';
-import { useDebounced } from '../hooks';
+import { useDebounced, useSchedulePreview } from '../hooks';
 import { followLink, href, navigate } from '../router';
 import { JOB_TYPES } from '../types';
+import { Breadcrumb } from './Breadcrumb';
 import { ErrorBanner } from './ErrorBanner';
 import { EMPTY_FORM, formFromJob, inputFromForm, type FormState } from './job-form-state';
 import { SchedulePreview } from './SchedulePreview';
@@ -62,6 +63,8 @@ const TIME_ZONES = (() => {
 export function JobFormPage({ id }: { id?: number }) {
   const editing = id !== undefined;
   const [form, setForm] = useState<FormState | undefined>(editing ? undefined : EMPTY_FORM);
+  /** The name the job has in the service, for the breadcrumb, whatever the form says meanwhile. */
+  const [savedName, setSavedName] = useState('');
   const [loadError, setLoadError] = useState<ApiError | undefined>();
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [saving, setSaving] = useState(false);
@@ -69,7 +72,11 @@ export function JobFormPage({ id }: { id?: number }) {
 
   useEffect(() => {
     document.title = `${editing ? 'Edit job' : 'New job'} · Scheduler`;
-    if (id !== undefined) api.getJob(id).then((job) => setForm(formFromJob(job)), setLoadError);
+    if (id !== undefined)
+      api.getJob(id).then((job) => {
+        setForm(formFromJob(job));
+        setSavedName(job.name);
+      }, setLoadError);
   }, [id]);
   useEffect(() => {
     if (problems.length) summary.current?.focus();
@@ -77,6 +84,7 @@ export function JobFormPage({ id }: { id?: number }) {
 
   const debouncedSchedule = useDebounced(form?.schedule.trim() ?? '', 300);
   const debouncedZone = useDebounced(form?.timezone.trim() || 'UTC', 300);
+  const preview = useSchedulePreview(debouncedSchedule, debouncedZone);
 
   const byControl = useMemo(() => {
     const grouped = new Map<string, string[]>();
@@ -135,11 +143,19 @@ export function JobFormPage({ id }: { id?: number }) {
     </select>
   );
   const types = (JOB_TYPES as readonly string[]).includes(form.type) ? [...JOB_TYPES] : [...JOB_TYPES, form.type];
-  const description = describeSchedule(form.schedule);
+  const schedule = form.schedule.trim();
+  const scheduleProblem =
+    preview?.schedule === schedule && 'error' in preview ? preview.error.fields.find((problem) => problem.field === 'schedule')?.message : undefined;
+  const description = describeSchedule(schedule);
   const cancelPath = id !== undefined ? `/jobs/${id}` : '/';
 
   return (
     <section aria-labelledby="form-title">
+      {id !== undefined ? (
+        <Breadcrumb trail={[{ label: 'Jobs', path: '/' }, { label: savedName, path: `/jobs/${id}` }]} current="Edit" />
+      ) : (
+        <Breadcrumb trail={[{ label: 'Jobs', path: '/' }]} current="New job" />
+      )}
       <div class="page-header">
         <h1 id="form-title" tabIndex={-1}>
           {editing ? `Edit “${form.name || 'job'}”` : 'New job'}
@@ -198,14 +214,14 @@ export function JobFormPage({ id }: { id?: number }) {
                   hint: '5 fields: minute hour day-of-month month day-of-week; or 6 with seconds first.',
                   below: (
                     <p class="schedule-description" id="field-schedule-description" aria-live="polite">
-                      {form.schedule.trim() ? (description ?? <span class="muted">Not a complete cron expression yet.</span>) : ''}
+                      {scheduleDescription(schedule, description, scheduleProblem, preview?.schedule === schedule)}
                     </p>
                   ),
                 },
               )}
               {field('timezone', text('timezone', 'timezone', { list: 'time-zones', autoComplete: 'off', spellcheck: false }), {
                 label: 'Time zone',
-                hint: 'The IANA zone the schedule is read in, such as UTC or Europe/Paris.',
+                hint: 'The IANA zone the schedule is read in: pick one from the list as you type (UTC, Europe/Paris…), or type any zone the service knows.',
                 after:
                   VIEWER_ZONE && VIEWER_ZONE !== form.timezone ? (
                     <button type="button" class="link-button small" onClick={() => update('timezone', VIEWER_ZONE, 'timezone')}>
@@ -219,7 +235,7 @@ export function JobFormPage({ id }: { id?: number }) {
                 ))}
               </datalist>
             </div>
-            <SchedulePreview schedule={debouncedSchedule} timezone={debouncedZone} />
+            <SchedulePreview schedule={debouncedSchedule} answer={preview} />
           </div>
         </fieldset>
 
@@ -351,6 +367,18 @@ export function JobFormPage({ id }: { id?: number }) {
       </form>
     </section>
   );
+}
+
+/**
+ * The line under the schedule: the service's own objection once it has answered for this very text,
+ * else the expression in words. The service decides: cronstrue and the scheduler's parser do not agree
+ * on every expression, and cronstrue's errors say nothing a person can act on.
+ */
+function scheduleDescription(schedule: string, description: string | undefined, problem: string | undefined, answered: boolean) {
+  if (!schedule) return '';
+  if (problem) return <span class="schedule-problem">{problem}</span>;
+  if (description) return description;
+  return answered ? '' : <span class="muted">Checking…</span>;
 }
 
 function typeHint(type: string): string {

@@ -1,15 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
-import { describeSchedule, milliseconds, timeInZone, VIEWER_ZONE } from '../format';
+import { describeSchedule, hasSecondsField, milliseconds } from '../format';
 import { flash } from '../flash';
 import { useNow, usePolling } from '../hooks';
 import { followLink, href, navigate } from '../router';
 import type { Job } from '../types';
+import { Breadcrumb } from './Breadcrumb';
 import { Dialog } from './Dialog';
 import { ErrorBanner } from './ErrorBanner';
 import { RunHistory } from './RunHistory';
 import { StatusBadge } from './StatusBadge';
-import { Time } from './Time';
+import { Time, ZoneTime } from './Time';
 
 const REFRESH_MS = 5000;
 /** After "Run now" and while a run is unfinished, refresh every second so its outcome shows promptly. */
@@ -82,16 +83,12 @@ export function JobPage({ id }: { id: number }) {
     });
 
   const description = describeSchedule(data.schedule);
+  const seconds = hasSecondsField(data.schedule);
   const editPath = `/jobs/${id}/edit`;
 
   return (
     <section aria-labelledby="job-title">
-      <p class="breadcrumb">
-        <a href={href('/')} onClick={(event) => followLink(event, '/')}>
-          Jobs
-        </a>{' '}
-        <span aria-hidden="true">/</span>
-      </p>
+      <Breadcrumb trail={[{ label: 'Jobs', path: '/' }]} current={data.name} />
       <div class="page-header">
         <h1 id="job-title" tabIndex={-1}>
           {data.name}
@@ -123,9 +120,9 @@ export function JobPage({ id }: { id: number }) {
         <div class="card">
           <h2 class="card-title">Next run</h2>
           <p class="card-value" id="job-next-run">
-            {data.nextRun ? <Time iso={data.nextRun} now={now} /> : <span class="muted">{data.isActive ? 'none' : 'none while paused'}</span>}
+            {data.nextRun ? <Time iso={data.nextRun} now={now} seconds={seconds} /> : <span class="muted">{data.isActive ? 'none' : 'none while paused'}</span>}
           </p>
-          {data.nextRun && data.timezone !== VIEWER_ZONE && <p class="small muted">{timeInZone(data.nextRun, data.timezone)} in {data.timezone}</p>}
+          {data.nextRun && <ZoneTime iso={data.nextRun} zone={data.timezone} seconds={seconds} />}
         </div>
         <div class="card">
           <h2 class="card-title">Last run</h2>
@@ -178,6 +175,7 @@ function UpcomingRuns({ job, now }: { job: Job; now: number }) {
     `${job.id}-${job.isActive}-${job.schedule}-${job.timezone}`,
     60_000,
   );
+  const seconds = hasSecondsField(job.schedule);
   return (
     <section aria-labelledby="upcoming-title" class="panel">
       <h2 id="upcoming-title">Upcoming</h2>
@@ -186,8 +184,8 @@ function UpcomingRuns({ job, now }: { job: Job; now: number }) {
         <ol class="preview-list">
           {upcoming.data.map((iso) => (
             <li key={iso}>
-              <Time iso={iso} now={now} />
-              {job.timezone !== VIEWER_ZONE && <span class="zone-time">{timeInZone(iso, job.timezone)} in {job.timezone}</span>}
+              <Time iso={iso} now={now} seconds={seconds} />
+              <ZoneTime iso={iso} zone={job.timezone} seconds={seconds} />
             </li>
           ))}
         </ol>

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
-import { describeSchedule } from '../format';
+import { describeSchedule, hasSecondsField, VIEWER_ZONE } from '../format';
 import { useDebounced, useNow, usePolling } from '../hooks';
 import { followLink, href, navigate } from '../router';
 import { JOB_TYPES, type Job } from '../types';
 import { ErrorBanner } from './ErrorBanner';
 import { RunStatusOptions } from './RunStatusOptions';
 import { StatusBadge } from './StatusBadge';
-import { Time } from './Time';
+import { Time, ZoneTime } from './Time';
 
 const PAGE_SIZE = 20;
 const REFRESH_MS = 5000;
@@ -161,8 +161,8 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Schedule</th>
-                <th scope="col">Time zone</th>
-                <th scope="col">Next run</th>
+                <th scope="col">Job’s time zone</th>
+                <th scope="col">Next run, your time ({VIEWER_ZONE})</th>
                 <th scope="col">Last run</th>
                 <th scope="col">Active</th>
               </tr>
@@ -190,6 +190,7 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
 
 function JobRow({ job, now, onToggle }: { job: Job; now: number; onToggle: (job: Job) => void }) {
   const description = describeSchedule(job.schedule);
+  const seconds = hasSecondsField(job.schedule);
   return (
     <tr data-job-id={job.id} class={job.isActive ? undefined : 'row--paused'}>
       <th scope="row" data-label="Name">
@@ -202,9 +203,16 @@ function JobRow({ job, now, onToggle }: { job: Job; now: number; onToggle: (job:
         <code>{job.schedule}</code>
         {description && <div class="small schedule-description">{description}</div>}
       </td>
-      <td data-label="Time zone">{job.timezone}</td>
-      <td data-label="Next run" class="next-run">
-        {job.nextRun ? <Time iso={job.nextRun} now={now} /> : <span class="muted">{job.isActive ? '—' : 'paused'}</span>}
+      <td data-label="Job’s time zone">{job.timezone}</td>
+      <td data-label="Next run, your time" class="next-run">
+        {job.nextRun ? (
+          <>
+            <Time iso={job.nextRun} now={now} seconds={seconds} />
+            <ZoneTime iso={job.nextRun} zone={job.timezone} seconds={seconds} />
+          </>
+        ) : (
+          <span class="muted">{job.isActive ? '—' : 'paused'}</span>
+        )}
       </td>
       <td data-label="Last run" class="last-run">
         <StatusBadge status={job.lastStatus} />

@@ -5,6 +5,7 @@ import { usePolling } from '../hooks';
 import type { Run } from '../types';
 import { ErrorBanner } from './ErrorBanner';
 import { Pagination } from './JobsPage';
+import { groupByOccurrence, lagMs } from './run-occurrences';
 import { RunStatusOptions } from './RunStatusOptions';
 import { FAILURES, StatusBadge, statusLabel } from './StatusBadge';
 import { Time } from './Time';
@@ -12,7 +13,10 @@ import { Time } from './Time';
 const PAGE_SIZE = 20;
 const UNFINISHED = new Set(['queued', 'running', 'retry_pending']);
 
-/** A job's runs, newest first, one page at a time; failures stand out and carry their error inline. */
+/**
+ * A job's runs, newest first, one page at a time, the attempts of one occurrence grouped under it;
+ * failures stand out and carry their error inline.
+ */
 export function RunHistory(props: { jobId: number; jobName: string; now: number; fast: boolean; jobVersion: string; onBusy: (busy: boolean) => void }) {
   const { jobId, jobName, now, fast, jobVersion, onBusy } = props;
   const [status, setStatus] = useState('');
@@ -63,6 +67,9 @@ export function RunHistory(props: { jobId: number; jobName: string; now: number;
                 <th scope="col">Scheduled for</th>
                 <th scope="col">Status</th>
                 <th scope="col">Started</th>
+                <th scope="col" title="How late the run started: its start minus its scheduled time">
+                  Lag
+                </th>
                 <th scope="col">Duration</th>
                 <th scope="col">Attempt</th>
                 <th scope="col">Instance</th>
@@ -71,11 +78,13 @@ export function RunHistory(props: { jobId: number; jobName: string; now: number;
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {data.data.map((run) => (
-                <RunRows run={run} now={now} open={open.has(run.id)} onToggle={() => toggle(run.id)} key={run.id} />
-              ))}
-            </tbody>
+            {groupByOccurrence(data.data).map(({ scheduledFor, attempts }) => (
+              <tbody class="occurrence" data-scheduled-for={scheduledFor} key={scheduledFor}>
+                {attempts.map((run, index) => (
+                  <RunRows run={run} retry={index > 0} now={now} open={open.has(run.id)} onToggle={() => toggle(run.id)} key={run.id} />
+                ))}
+              </tbody>
+            ))}
           </table>
           <Pagination
             page={page}
@@ -92,21 +101,36 @@ export function RunHistory(props: { jobId: number; jobName: string; now: number;
   );
 }
 
-function RunRows({ run, now, open, onToggle }: { run: Run; now: number; open: boolean; onToggle: () => void }) {
+/** A run's row, and its details when open; a retry sits under the attempt before it, in the same occurrence. */
+function RunRows({ run, retry, now, open, onToggle }: { run: Run; retry: boolean; now: number; open: boolean; onToggle: () => void }) {
   const failed = FAILURES.includes(run.status);
   const detailsId = `run-${run.id}-details`;
+  const lag = lagMs(run);
+  const classes = [failed && 'row--failed', retry && 'run--retry'].filter(Boolean).join(' ');
   return (
     <>
-      <tr class={failed ? 'row--failed' : undefined} data-run-id={run.id} data-status={run.status}>
+      <tr class={classes || undefined} data-run-id={run.id} data-status={run.status}>
         <td data-label="Scheduled for">
-          <Time iso={run.scheduledFor} now={now} seconds />
+          {retry ? (
+            <span class="retry-label">
+              attempt {run.attempt}
+              <span class="visually-hidden"> of the occurrence above</span>
+            </span>
+          ) : (
+            <Time iso={run.scheduledFor} now={now} seconds />
+          )}
         </td>
         <td data-label="Status">
           <StatusBadge status={run.status} />
           {failed && run.error && <div class="small error-preview">{firstLine(run.error)}</div>}
         </td>
         <td data-label="Started">{run.startedAt ? <Time iso={run.startedAt} seconds relative={false} /> : <span class="muted">—</span>}</td>
-        <td data-label="Duration">{duration(run.durationMs)}</td>
+        <td data-label="Lag" class="nowrap">
+          {lag === null ? <span class="muted">—</span> : duration(lag)}
+        </td>
+        <td data-label="Duration" class="nowrap">
+          {duration(run.durationMs)}
+        </td>
         <td data-label="Attempt">{run.attempt}</td>
         <td data-label="Instance" class="mono small">
           {run.instanceId ?? <span class="muted">—</span>}
@@ -120,7 +144,7 @@ function RunRows({ run, now, open, onToggle }: { run: Run; now: number; open: bo
       </tr>
       {open && (
         <tr class="details-row" id={detailsId}>
-          <td colSpan={7}>
+          <td colSpan={8}>
             <dl class="settings">
               <dt>Run</dt>
               <dd>

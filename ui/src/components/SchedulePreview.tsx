@@ -1,29 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
-import { timeInZone, VIEWER_ZONE } from '../format';
-import { Time } from './Time';
-
-type Preview = { schedule: string; timezone: string } & ({ occurrences: string[] } | { problem: string });
+import { hasSecondsField } from '../format';
+import type { SchedulePreviewAnswer } from '../hooks';
+import { Time, ZoneTime } from './Time';
 
 /** The next five occurrences of what is typed, from GET /schedules/preview: the service's own reading of it. */
-export function SchedulePreview({ schedule, timezone }: { schedule: string; timezone: string }) {
-  const [preview, setPreview] = useState<Preview | undefined>();
-  useEffect(() => {
-    if (!schedule) return setPreview(undefined);
-    let current = true;
-    api.previewSchedule(schedule, timezone).then(
-      (occurrences) => current && setPreview({ schedule, timezone, occurrences }),
-      (error: unknown) => {
-        if (!current) return;
-        const problems = error instanceof ApiError && error.fields.length ? error.fields.map((f) => `${f.field}: ${f.message}`) : [String((error as Error).message)];
-        setPreview({ schedule, timezone, problem: problems.join('; ') });
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [schedule, timezone]);
-
+export function SchedulePreview({ schedule, answer }: { schedule: string; answer: SchedulePreviewAnswer | undefined }) {
+  const preview = schedule ? answer : undefined;
+  const seconds = preview ? hasSecondsField(preview.schedule) : false;
   return (
     <section class="preview" aria-labelledby="preview-title">
       <h2 id="preview-title" class="preview-title">
@@ -31,17 +13,18 @@ export function SchedulePreview({ schedule, timezone }: { schedule: string; time
       </h2>
       {!schedule && <p class="muted small">Type a schedule to see when it runs.</p>}
       {schedule && !preview && <p class="muted small">Working it out…</p>}
-      {preview && 'problem' in preview && (
+      {preview && 'error' in preview && (
         <p class="preview-problem small" role="status">
-          No runs to show: {preview.problem}
+          No runs to show:{' '}
+          {preview.error.fields.length ? preview.error.fields.map((problem) => `${problem.field}: ${problem.message}`).join('; ') : preview.error.message}
         </p>
       )}
       {preview && 'occurrences' in preview && (
         <ol class="preview-list" aria-live="polite">
           {preview.occurrences.map((iso) => (
             <li key={iso}>
-              <Time iso={iso} />
-              {preview.timezone !== VIEWER_ZONE && <span class="zone-time">{timeInZone(iso, preview.timezone)} in {preview.timezone}</span>}
+              <Time iso={iso} seconds={seconds} />
+              <ZoneTime iso={iso} zone={preview.timezone} seconds={seconds} />
             </li>
           ))}
         </ol>
