@@ -288,8 +288,8 @@ describe('the API under random requests', () => {
   });
 
   it('previews any query string without a 5xx: 400 naming a field, or occurrences in order after `from`', async () => {
-    const validSchedules = ['0 9 * * *', '*/15 * * * * *', '0 0 29 2 *', '0 12 L * *'];
-    const invalidSchedules = ['61 * * * *', '* * *', '', '@hourly', '0 0 30 2 *'];
+    const validSchedules = ['0 9 * * *', '*/15 * * * * *', '0 0 29 2 *', '0 12 L * *', '@hourly'];
+    const invalidSchedules = ['61 * * * *', '* * *', '', '@reboot', '0 0 30 2 *'];
     const validTimezones = ['UTC', 'America/New_York', 'asia/tokyo'];
     const schedule = fc.oneof(
       fc.constantFrom(...validSchedules, ...invalidSchedules),

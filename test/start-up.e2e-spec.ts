@@ -154,7 +154,7 @@ describe('what a started service says', () => {
     const verbose = await startService({ ...tokens, LOG_LEVEL: 'debug' });
     const [detailed] = (await request(verbose, 'json-at-debug-level', bearer)).filter((text) => text.includes('"responseTime"'));
     const { req, res } = JSON.parse(detailed);
-    expect(req.headers).toMatchObject({ 'x-request-id': 'json-at-debug-level', authorization: '[Redacted]' });
+    expect(req.headers).toMatchObject({ 'x-request-id': 'json-at-debug-level', authorization: '[redacted]' });
     expect(req.remoteAddress).toBe('127.0.0.1');
     expect(res.headers).toBeDefined();
     expect(detailed).not.toContain('start-up-token');

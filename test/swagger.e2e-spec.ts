@@ -101,7 +101,7 @@ describe('OpenAPI document of the built service', () => {
     ['/jobs', 'get', ['limit', 'offset', 'isActive', 'type', 'lastStatus', 'search']],
     ['/jobs/{id}/runs', 'get', ['limit', 'offset', 'status']],
     ['/jobs/{id}/next-runs', 'get', ['count']],
-    ['/schedules/preview', 'get', ['schedule', 'timezone', 'count', 'from']],
+    ['/schedules/preview', 'get', ['schedule', 'timezone', 'count', 'from', 'seed']],
   ])('documents the query parameters of %s', (path, method, names) => {
     const query = (document.paths[path][method].parameters ?? []).filter((parameter) => parameter.in === 'query');
     expect(query.map((parameter) => parameter.name).sort()).toEqual([...names].sort());

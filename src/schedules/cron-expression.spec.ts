@@ -74,11 +74,15 @@ describe('cronExpressionProblem', () => {
     ['0 0 30 2 *', 'day of month 30 never occurs in February'],
     ['0 0 31 2,4,6 *', 'day of month 31 never occurs in February, April, June'],
     ['0 0 31 2 */2', 'day of month 31 never occurs in February'],
+    ['0 0-0 */14 * 1#2', 'day of month */14 and day of week 1#2 never fall on the same day'],
+    ['0 0 */20 * 1#2', 'day of month */20 and day of week 1#2 never fall on the same day'],
   ])('refuses %p, which never occurs', (expression, problem) => expect(cronExpressionProblem(expression)).toBe(problem));
 
   it('accepts 29 February and a restricted day of week that can rescue an impossible date', () => {
     expect(cronExpressionProblem('0 0 29 2 *')).toBeUndefined();
     expect(cronExpressionProblem('0 0 30 2 1')).toBeUndefined(); // day 30 or a Monday in February
+    expect(cronExpressionProblem('0 0 */10 * 5L')).toBeUndefined(); // the 31st when it is the last Friday
+    expect(cronExpressionProblem('0 0 20-25 * 1#1')).toBeUndefined(); // both restricted: either matches
   });
 
   it('refuses H where no job gives it a seed', () => {

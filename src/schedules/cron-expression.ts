@@ -1,3 +1,4 @@
+import { WallClockSearch } from './wall-clock-search';
 import { CronSyntaxError, DAY_OF_MONTH, DAY_OF_WEEK, HOUR, MINUTE, MONTH, type ParsedField, parseField, SECOND } from './cron-field';
 
 /** A cron expression read with cronie's rules, its `H` fields resolved for one seed. */
@@ -81,20 +82,37 @@ export function parseCronExpression(expression: string, seed = 0): CronExpressio
     fixedTime: !second.star && !minute.star && !hour.star,
     hashed: expressionFields.some((field) => field.hashed),
   };
-  const impossible = impossibleDate(parsed, dom, domText);
+  const impossible = impossibleDate(parsed, dom, domText) ?? impossibleDayCombination(parsed, domText, dowText);
   if (impossible) throw new CronSyntaxError(impossible);
   return parsed;
 }
 
-/**
- * Why no date ever matches, when that is so. Only day of month can rule every day out: a day of
- * week, an `L` or a `#` matches some day of some month, and when day of month is combined with a
- * day of week by AND, every date falls on every weekday within 400 years.
- */
+/** Why no date ever matches because of day of month alone, when that is so. */
 function impossibleDate(expression: CronExpression, dom: ParsedField, domText: string): string | undefined {
   if (dom.star || expression.daysCombineByOr || dom.lastDay) return undefined;
   const fits = expression.months.some((month) => expression.daysOfMonth.some((day) => day <= LONGEST_MONTH[month - 1]));
   if (fits) return undefined;
   const months = expression.months.map((month) => MONTH_NAMES[month - 1]).join(', ');
   return `day of month ${domText} never occurs in ${months}`;
+}
+
+/** The lengths each month has in some year: February 28 or 29 days. */
+const MONTH_LENGTHS = LONGEST_MONTH.map((longest) => (longest === 29 ? [28, 29] : [longest]));
+
+/**
+ * Why no date ever matches because day of month and day of week, combined by AND (one of them
+ * starts with `*`), never fall on the same day: `*\/14 * 1#2` asks for the 1st, 15th or 29th that is
+ * the second Monday. Within the 400-year Gregorian cycle every month begins on every weekday in
+ * both common and leap years, so trying each month, length and first weekday decides it.
+ */
+function impossibleDayCombination(expression: CronExpression, domText: string, dowText: string): string | undefined {
+  const search = new WallClockSearch(expression);
+  const matches = expression.months.some((month) =>
+    MONTH_LENGTHS[month - 1].some((length) =>
+      [0, 1, 2, 3, 4, 5, 6].some((firstWeekday) =>
+        Array.from({ length }, (_, index) => index + 1).some((day) => search.matchesDay(day, (firstWeekday + day - 1) % 7, length)),
+      ),
+    ),
+  );
+  return matches ? undefined : `day of month ${domText} and day of week ${dowText} never fall on the same day`;
 }

@@ -84,7 +84,8 @@ export class WallClockSearch {
     return -1;
   }
 
-  private matchesDay(day: number, dayOfWeek: number, monthLength: number): boolean {
+  /** Whether the day fields match day `day` (weekday `dayOfWeek`) of a month `monthLength` days long. */
+  matchesDay(day: number, dayOfWeek: number, monthLength: number): boolean {
     const { lastDayOfMonth, nthWeekdays, daysCombineByOr } = this.expression;
     const byDate = this.daysOfMonth[day] || (lastDayOfMonth && day === monthLength);
     const byWeekday =
