@@ -12,6 +12,9 @@ export const AMQP_URL = process.env.FAULTS_AMQP_URL ?? 'amqp://guest:guest@127.0
 export const LOG_DIR = resolve(__dirname, '../results/tmp');
 
 export const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, Math.max(0, ms)));
+/** A job creation refused with a 503 (an exhausted API pool) is tried this many times in all. */
+const CREATE_ATTEMPTS = 20;
+const CREATE_RETRY_DELAY_MS = 250;
 
 /** Whether RabbitMQ answers at AMQP_URL: broker mode needs it. */
 export async function brokerReachable(): Promise<boolean> {
@@ -201,14 +204,26 @@ export class FaultCluster {
       });
     }
     for (const body of bodies) {
+      // Two attempts: a run that fails for a reason of its own gets one retry; abandoned attempts do not count.
+      this.jobIds.push(await this.createJob({ maxAttempts: 2, ...body }));
+    }
+  }
+
+  /**
+   * Creates one job, retrying a 503 as the answer asks ("retry shortly"): a scenario with a tiny API
+   * pool and a short pool timeout can refuse a creation on a loaded machine before its fault begins.
+   */
+  private async createJob(body: Record<string, unknown>): Promise<number> {
+    for (let attempt = 1; ; attempt += 1) {
       const response = await fetch(`${this.instances[0].url}/jobs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        // Two attempts: a run that fails for a reason of its own gets one retry; abandoned attempts do not count.
-        body: JSON.stringify({ maxAttempts: 2, ...body }),
+        body: JSON.stringify(body),
       });
-      if (response.status !== 201) throw new Error(`creating a job answered ${response.status}: ${await response.text()}`);
-      this.jobIds.push(((await response.json()) as { id: number }).id);
+      if (response.status === 201) return ((await response.json()) as { id: number }).id;
+      const answer = `creating a job answered ${response.status}: ${await response.text()}`;
+      if (response.status !== 503 || attempt === CREATE_ATTEMPTS) throw new Error(answer);
+      await sleep(CREATE_RETRY_DELAY_MS);
     }
   }
 
