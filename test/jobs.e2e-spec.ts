@@ -313,6 +313,18 @@ describe('jobs API', () => {
     });
   });
 
+  describe('GET /jobs/:id/changes', () => {
+    it('records the actor as anonymous when no credential is configured', async () => {
+      const { body: created } = await t.http.post('/jobs').send(makeJob()).expect(201);
+      await t.http.patch(`/jobs/${created.id}`).send({ isActive: false }).expect(200);
+      const { body } = await t.http.get(`/jobs/${created.id}/changes`).expect(200);
+      expect(body.data.map((entry: { action: string; actor: string; via: string }) => [entry.action, entry.actor, entry.via])).toEqual([
+        ['pause', 'anonymous', 'open'],
+        ['create', 'anonymous', 'open'],
+      ]);
+    });
+  });
+
   describe('GET /jobs/:id/runs', () => {
     it('lists the runs newest first, paginated and filtered by status', async () => {
       const { body: job } = await t.http.post('/jobs').send(makeJob()).expect(201);

@@ -88,6 +88,8 @@ describe('OpenAPI document of the built service', () => {
     ['/jobs/{id}/runs', ['get']],
     ['/jobs/{id}/next-runs', ['get']],
     ['/jobs/{id}/run', ['post']],
+    ['/jobs/{id}/changes', ['get']],
+    ['/audit', ['get']],
     ['/schedules/preview', ['get']],
   ])('documents %s with its methods', (path, methods) => {
     expect(Object.keys(document.paths[path] ?? {}).sort()).toEqual(methods);
@@ -101,6 +103,8 @@ describe('OpenAPI document of the built service', () => {
     ['/jobs', 'get', ['limit', 'offset', 'isActive', 'type', 'lastStatus', 'search']],
     ['/jobs/{id}/runs', 'get', ['limit', 'offset', 'status']],
     ['/jobs/{id}/next-runs', 'get', ['count']],
+    ['/jobs/{id}/changes', 'get', ['limit', 'offset']],
+    ['/audit', 'get', ['limit', 'offset', 'actor', 'action', 'jobId', 'from', 'to']],
     ['/schedules/preview', 'get', ['schedule', 'timezone', 'count', 'from', 'seed']],
   ])('documents the query parameters of %s', (path, method, names) => {
     const query = (document.paths[path][method].parameters ?? []).filter((parameter) => parameter.in === 'query');
@@ -143,6 +147,16 @@ describe('OpenAPI document of the built service', () => {
     expect(jsonSchema(document.paths['/jobs/{id}'].patch.requestBody?.content)).toEqual({ $ref: '#/components/schemas/UpdateJobDto' });
     expect(jsonSchema(document.paths['/jobs/{id}'].get.responses['200']?.content)).toEqual({ $ref: '#/components/schemas/JobResponse' });
     expect(schema('JobPageResponse').properties?.data).toEqual({ type: 'array', items: { $ref: '#/components/schemas/JobResponse' } });
+  });
+
+  it('links the audit routes to the page of audit entries', () => {
+    for (const path of ['/jobs/{id}/changes', '/audit']) {
+      expect(jsonSchema(document.paths[path].get.responses['200']?.content)).toEqual({ $ref: '#/components/schemas/AuditPageResponse' });
+    }
+    expect(schema('AuditPageResponse').properties?.data).toEqual({ type: 'array', items: { $ref: '#/components/schemas/AuditEntryResponse' } });
+    expect(Object.keys(schema('AuditEntryResponse').properties ?? {}).sort()).toEqual(
+      ['action', 'actor', 'address', 'at', 'changes', 'id', 'jobId', 'jobName', 'runId', 'via'],
+    );
   });
 
   it.each(['/jobs/{id}/next-runs', '/schedules/preview'])('documents the 200 of %s as an array of date-time strings', (path) => {

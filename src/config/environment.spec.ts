@@ -17,6 +17,13 @@ describe('validateEnvironment', () => {
     expect(environment).toMatchObject({ PORT: 8080, MIGRATE_ON_START: false, SHELL_JOBS_ENABLED: true });
   });
 
+  it('leaves AUDIT_RETENTION_DAYS unset by default and refuses one below a day', () => {
+    expect(validateEnvironment({}).AUDIT_RETENTION_DAYS).toBeUndefined();
+    expect(validateEnvironment({ AUDIT_RETENTION_DAYS: '400' }).AUDIT_RETENTION_DAYS).toBe(400);
+    expect(() => validateEnvironment({ AUDIT_RETENTION_DAYS: '0' })).toThrow(/AUDIT_RETENTION_DAYS="0": must not be less than 1/);
+    expect(() => validateEnvironment({ AUDIT_RETENTION_DAYS: 'forever' })).toThrow(/AUDIT_RETENTION_DAYS="forever": must be an integer number/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(validateEnvironment({ PORT: '' }).PORT).toBe(3000);
   });

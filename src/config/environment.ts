@@ -136,6 +136,12 @@ export class Environment {
   @Min(1000)
   PRUNE_INTERVAL_MS: number = 600_000;
 
+  /** Audit entries older than this are deleted; RUN_RETENTION_DAYS when unset, so changes are kept as long as runs. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  AUDIT_RETENTION_DAYS?: number;
+
   /** Also write the logs, as JSON lines, to this file (an audit trail). */
   @IsOptional()
   @IsString()

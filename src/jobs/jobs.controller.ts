@@ -1,8 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { type Actor, RequestActor } from '../audit/actor';
+import type { AuditPageResponse } from '../audit/dto/audit-entry.response';
 import { ListRunsQuery } from '../runs/dto/list-runs.query';
 import type { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { IdPipe } from '../validation/id.pipe';
+import { PaginationQuery } from '../validation/pagination.query';
 import { CreateJobDto } from './dto/create-job.dto';
 import type { JobPageResponse, JobResponse } from './dto/job.response';
 import { ListJobsQuery } from './dto/list-jobs.query';
@@ -19,8 +22,8 @@ export class JobsController {
   /** Creates a job; its nextRun is computed from the schedule and time zone. */
   @Post()
   @RequiredRole('admin')
-  create(@Body() dto: CreateJobDto): Promise<JobResponse> {
-    return this.jobs.create(dto);
+  create(@Body() dto: CreateJobDto, @RequestActor() actor: Actor): Promise<JobResponse> {
+    return this.jobs.create(dto, actor);
   }
 
   /** Lists jobs by id, one page at a time, optionally filtered. */
@@ -39,16 +42,16 @@ export class JobsController {
   /** Changes any subset of fields; a new schedule, time zone or isActive recomputes nextRun. */
   @Patch(':id')
   @RequiredRole('admin', { role: 'operator', for: 'pausing or resuming: a body of isActive alone', applies: bodyWithOnly('isActive') })
-  update(@Param('id', IdPipe) id: number, @Body() dto: UpdateJobDto): Promise<JobResponse> {
-    return this.jobs.update(id, dto);
+  update(@Param('id', IdPipe) id: number, @Body() dto: UpdateJobDto, @RequestActor() actor: Actor): Promise<JobResponse> {
+    return this.jobs.update(id, dto, actor);
   }
 
   /** Deletes the job and its run history. */
   @Delete(':id')
   @HttpCode(204)
   @RequiredRole('admin')
-  remove(@Param('id', IdPipe) id: number): Promise<void> {
-    return this.jobs.remove(id);
+  remove(@Param('id', IdPipe) id: number, @RequestActor() actor: Actor): Promise<void> {
+    return this.jobs.remove(id, actor);
   }
 
   /** The job's run history, newest first. */
@@ -65,8 +68,18 @@ export class JobsController {
   @Post(':id/run')
   @HttpCode(202)
   @RequiredRole('operator')
-  run(@Param('id', IdPipe) id: number): Promise<RunResponse> {
-    return this.jobs.trigger(id);
+  run(@Param('id', IdPipe) id: number, @RequestActor() actor: Actor): Promise<RunResponse> {
+    return this.jobs.trigger(id, actor);
+  }
+
+  /**
+   * Who changed the job, when, from where and what (field by field, secrets redacted), newest
+   * first: every create, update, pause, resume and run-now.
+   */
+  @Get(':id/changes')
+  @RequiredRole('reader')
+  changes(@Param('id', IdPipe) id: number, @Query() page: PaginationQuery): Promise<AuditPageResponse> {
+    return this.jobs.changes(id, page);
   }
 
   /** The job's next occurrences as ISO-8601 UTC instants. */

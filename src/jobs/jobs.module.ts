@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { JobTypesModule } from '../job-types/job-types.module';
 import { RunsModule } from '../runs/runs.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
@@ -7,7 +8,7 @@ import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 
 @Module({
-  imports: [JobTypesModule, RunsModule, SchedulerModule],
+  imports: [AuditModule, JobTypesModule, RunsModule, SchedulerModule],
   controllers: [JobsController],
   providers: [JobsRepository, JobsService],
   exports: [JobsRepository, JobsService],

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { isRecordNotFound } from '../database/prisma-errors';
+import type { PoolClient, QueryResultRow } from 'pg';
 import { PrismaService } from '../database/prisma.service';
 import type { Job, Prisma } from '../generated/prisma/client';
+import { enqueueManualRun, type PendingRunRow } from '../scheduler/sql/enqueue-manual-run';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 
 /** Prisma puts `contains` into a LIKE pattern as is: %, _ and \\ must not act as wildcards there. */
@@ -14,23 +15,32 @@ const FIND_BY_ID = `
          next_run AS "nextRun", created_at AS "createdAt", updated_at AS "updatedAt"
     FROM jobs WHERE id = $1`;
 
+/** What else a change writes in its own transaction (its audit entry), given the job as it is after the change. */
+export type Alongside = (transaction: Prisma.TransactionClient, job: Job) => Promise<void>;
+
 /** Every Prisma query on the jobs table. */
 @Injectable()
 export class JobsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: Prisma.JobCreateInput): Promise<Job> {
-    return this.prisma.job.create({ data });
+  create(data: Prisma.JobCreateInput, alongside: Alongside): Promise<Job> {
+    return this.prisma.$transaction(async (transaction) => {
+      const job = await transaction.job.create({ data });
+      await alongside(transaction, job);
+      return job;
+    });
   }
 
   /**
    * Creates the job and sets its nextRun from its new id, in one transaction: for schedules whose
    * occurrences depend on the id (H), so the job is never visible without its nextRun.
    */
-  createSeeded(data: Prisma.JobCreateInput, nextRunOf: (id: number) => Date | null): Promise<Job> {
+  createSeeded(data: Prisma.JobCreateInput, nextRunOf: (id: number) => Date | null, alongside: Alongside): Promise<Job> {
     return this.prisma.$transaction(async (transaction) => {
-      const job = await transaction.job.create({ data });
-      return transaction.job.update({ where: { id: job.id }, data: { nextRun: nextRunOf(job.id) } });
+      const created = await transaction.job.create({ data });
+      const job = await transaction.job.update({ where: { id: created.id }, data: { nextRun: nextRunOf(created.id) } });
+      await alongside(transaction, job);
+      return job;
     });
   }
 
@@ -66,19 +76,76 @@ export class JobsRepository {
     return { jobs, total };
   }
 
-  /** Null when the job does not exist. */
-  async update(id: number, data: Prisma.JobUpdateInput): Promise<Job | null> {
-    try {
-      return await this.prisma.job.update({ where: { id }, data });
-    } catch (error) {
-      if (isRecordNotFound(error)) return null;
-      throw error;
-    }
+  /**
+   * Null when the job does not exist. The row is locked first, so that `alongside` gets the job as
+   * it was just before this change and no other change slips in between.
+   */
+  update(id: number, data: Prisma.JobUpdateInput, alongside: (transaction: Prisma.TransactionClient, before: Job, after: Job) => Promise<void>): Promise<Job | null> {
+    return this.prisma.$transaction(async (transaction) => {
+      const before = await lockedJob(transaction, id);
+      if (!before) return null;
+      const after = await transaction.job.update({ where: { id }, data });
+      await alongside(transaction, before, after);
+      return after;
+    });
   }
 
-  /** Deletes the job and, through the foreign key, its runs. False when it did not exist. */
-  async delete(id: number): Promise<boolean> {
-    const { count } = await this.prisma.job.deleteMany({ where: { id } });
-    return count > 0;
+  /** Deletes the job and, through the foreign key, its runs. False when it did not exist. `alongside` gets the job as it was. */
+  delete(id: number, alongside: Alongside): Promise<boolean> {
+    return this.prisma.$transaction(async (transaction) => {
+      const before = await lockedJob(transaction, id);
+      if (!before) return false;
+      await transaction.job.delete({ where: { id } });
+      await alongside(transaction, before);
+      return true;
+    });
   }
+
+  /**
+   * Queues a run now (the scheduler's own statement, see enqueueManualRun) and lets `alongside`
+   * write in the same transaction, on a client of Prisma's pool, since a Prisma transaction cannot
+   * carry that statement. Null when the job does not exist.
+   */
+  async enqueueManualRun(jobId: number, alongside: (client: PoolClient, job: { name: string }, run: PendingRunRow) => Promise<void>): Promise<PendingRunRow | null> {
+    const client = await this.prisma.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // FOR KEY SHARE: the job cannot be deleted before the run and its entry are written.
+      const { rows } = await client.query<{ name: string }>('SELECT name FROM jobs WHERE id = $1 FOR KEY SHARE', [jobId]);
+      const run = rows[0] && (await enqueueManualRun(statementsMayFail(client), jobId));
+      if (run) await alongside(client, rows[0], run);
+      await client.query('COMMIT');
+      return run ?? null;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+async function lockedJob(transaction: Prisma.TransactionClient, id: number): Promise<Job | null> {
+  const locked = await transaction.$queryRaw<{ id: number }[]>`SELECT id FROM jobs WHERE id = ${id} FOR UPDATE`;
+  return locked.length === 0 ? null : transaction.job.findUnique({ where: { id } });
+}
+
+/**
+ * A transaction's client whose statements may each fail alone: enqueueManualRun tries its insert
+ * again after a unique violation, which would otherwise abort the whole transaction.
+ */
+function statementsMayFail(client: PoolClient) {
+  return {
+    async query<Row extends QueryResultRow>(text: string, values?: unknown[]) {
+      await client.query('SAVEPOINT statement');
+      try {
+        const result = await client.query<Row>(text, values);
+        await client.query('RELEASE SAVEPOINT statement');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT statement');
+        throw error;
+      }
+    },
+  };
 }

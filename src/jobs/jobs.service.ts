@@ -1,5 +1,10 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { Actor } from '../audit/actor';
+import type { AuditAction } from '../audit/audit-entry';
+import { AuditLog } from '../audit/audit-log';
+import type { AuditPageResponse } from '../audit/dto/audit-entry.response';
+import { fieldDiff } from '../audit/field-diff';
 import { JobCache } from '../cache/job-cache';
 import { Clock } from '../clock/clock';
 import { isUniqueViolation } from '../database/prisma-errors';
@@ -8,10 +13,10 @@ import { JobTypeRegistry } from '../job-types/job-type.registry';
 import type { ListRunsQuery } from '../runs/dto/list-runs.query';
 import { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { RunsRepository } from '../runs/runs.repository';
-import { RunStore } from '../scheduler/run-store';
 import { SchedulerService } from '../scheduler/scheduler.service';
 import { canonicalTimezone, nextOccurrence, nextOccurrences, UncomputableOccurrence, usesHash } from '../schedules/cron-schedule';
 import { badRequest } from '../validation/field-problems';
+import type { PaginationQuery } from '../validation/pagination.query';
 import type { CreateJobDto } from './dto/create-job.dto';
 import { JobPageResponse, JobResponse } from './dto/job.response';
 import type { ListJobsQuery } from './dto/list-jobs.query';
@@ -31,26 +36,28 @@ export class JobsService {
     private readonly runs: RunsRepository,
     private readonly types: JobTypeRegistry,
     private readonly clock: Clock,
-    private readonly runStore: RunStore,
     private readonly scheduler: SchedulerService,
     private readonly cache: JobCache,
-    @InjectPinoLogger('Jobs') private readonly audit: PinoLogger,
+    private readonly auditLog: AuditLog,
+    @InjectPinoLogger('Jobs') private readonly logger: PinoLogger,
   ) {}
 
-  async create(dto: CreateJobDto): Promise<JobResponse> {
+  async create(dto: CreateJobDto, actor: Actor): Promise<JobResponse> {
     const type = dto.type ?? DEFAULT_TYPE;
     const schedule = normaliseSchedule(dto.schedule);
     const timezone = canonicalTimezone(dto.timezone ?? DEFAULT_TIMEZONE) as string;
     const isActive = dto.isActive ?? true;
     const data = { ...dto, schedule, timezone, type, params: this.checkedParams(type, dto.params ?? {}), isActive };
+    const audited = (transaction: Prisma.TransactionClient, created: Job) =>
+      this.auditLog.record(transaction, { actor, action: 'create', jobId: created.id, jobName: created.name, changes: fieldDiff(null, created) });
     // H derives its values from the job's id, known only once the row exists.
     const job = await this.saving(dto.name, () =>
       usesHash(schedule)
-        ? this.jobs.createSeeded(data, (id) => this.nextRunOf(schedule, timezone, isActive, id))
-        : this.jobs.create({ ...data, nextRun: this.nextRunOf(schedule, timezone, isActive) }),
+        ? this.jobs.createSeeded(data, (id) => this.nextRunOf(schedule, timezone, isActive, id), audited)
+        : this.jobs.create({ ...data, nextRun: this.nextRunOf(schedule, timezone, isActive) }, audited),
     );
     await this.cache.invalidate([job.id]);
-    this.audit.info({ jobId: job.id, name: job.name, type, schedule, params: job.params }, 'job created');
+    this.logger.info({ jobId: job.id, name: job.name, type, schedule, params: job.params }, 'job created');
     return JobResponse.from(job);
   }
 
@@ -65,7 +72,7 @@ export class JobsService {
     return this.cache.job(id, async () => JobResponse.from(await this.require(id)));
   }
 
-  async update(id: number, dto: UpdateJobDto): Promise<JobResponse> {
+  async update(id: number, dto: UpdateJobDto, actor: Actor): Promise<JobResponse> {
     const current = await this.require(id);
     if (dto.type === undefined) this.requireAvailable(current.type);
     const { params, ...fields } = dto;
@@ -83,18 +90,25 @@ export class JobsService {
         id,
       );
     }
-    const job = await this.saving(dto.name ?? current.name, () => this.jobs.update(id, data));
+    const action = updateAction(dto);
+    const job = await this.saving(dto.name ?? current.name, () =>
+      this.jobs.update(id, data, (transaction, before, after) =>
+        this.auditLog.record(transaction, { actor, action, jobId: id, jobName: after.name, changes: fieldDiff(before, after) }),
+      ),
+    );
     await this.cache.invalidate([id]);
     if (!job) throw notFound(id);
-    this.audit.info({ jobId: id, changes: dto }, 'job updated');
+    this.logger.info({ jobId: id, changes: dto }, 'job updated');
     return JobResponse.from(job);
   }
 
-  async remove(id: number): Promise<void> {
-    const deleted = await this.jobs.delete(id);
+  async remove(id: number, actor: Actor): Promise<void> {
+    const deleted = await this.jobs.delete(id, (transaction, before) =>
+      this.auditLog.record(transaction, { actor, action: 'delete', jobId: id, jobName: before.name, changes: fieldDiff(before, null) }),
+    );
     await this.cache.invalidate([id]);
     if (!deleted) throw notFound(id);
-    this.audit.info({ jobId: id }, 'job deleted');
+    this.logger.info({ jobId: id }, 'job deleted');
   }
 
   async nextRuns(id: number, count: number): Promise<Date[]> {
@@ -113,16 +127,24 @@ export class JobsService {
     return { data: runs.map(RunResponse.from), total, limit: query.limit, offset: query.offset };
   }
 
+  /** The job's audit entries, newest first. */
+  async changes(id: number, page: PaginationQuery): Promise<AuditPageResponse> {
+    await this.require(id);
+    return this.auditLog.changesOf(id, page);
+  }
+
   /**
    * Runs the job once, now, whether active or not, without moving its nextRun: the run is queued
    * for the claim path like a retry, and this instance's scheduler is woken to start it.
    */
-  async trigger(id: number): Promise<RunResponse> {
-    const pending = await this.runStore.enqueueManualRun(id);
+  async trigger(id: number, actor: Actor): Promise<RunResponse> {
+    const pending = await this.jobs.enqueueManualRun(id, (client, job, run) =>
+      this.auditLog.recordOn(client, { actor, action: 'run', jobId: id, jobName: job.name, runId: Number(run.id), changes: [] }),
+    );
     const run = pending && (await this.runs.findById(Number(pending.id)));
     if (!run) throw notFound(id);
     this.scheduler.wake();
-    this.audit.info({ jobId: id, runId: run.id }, 'run requested');
+    this.logger.info({ jobId: id, runId: run.id }, 'run requested');
     return RunResponse.from(run);
   }
 
@@ -163,6 +185,13 @@ export class JobsService {
       throw error;
     }
   }
+}
+
+/** A PATCH of isActive alone is a pause or a resume (what an operator may do); any other is an update. */
+function updateAction(dto: UpdateJobDto): AuditAction {
+  const fields = Object.keys(dto).filter((key) => dto[key as keyof UpdateJobDto] !== undefined);
+  if (fields.length === 1 && fields[0] === 'isActive') return dto.isActive ? 'resume' : 'pause';
+  return 'update';
 }
 
 function notFound(id: number): NotFoundException {

@@ -1,0 +1,59 @@
+import type { AuditEntry } from '../../generated/prisma/client';
+import { AUDIT_ACTIONS } from '../audit-entry';
+import type { ChangedField } from '../field-diff';
+
+export class ChangedFieldResponse {
+  /** A dotted path into the job. @example "params.url" */
+  field: string;
+  /** The value before the change (absent when the job was created); secrets are "[redacted]". */
+  before?: unknown;
+  /** The value after the change (absent when the job was deleted); secrets are "[redacted]". */
+  after?: unknown;
+}
+
+export class AuditEntryResponse {
+  /** @example 7 */
+  id: number;
+  /** When the change was committed (ISO-8601 UTC). */
+  at: Date;
+  /** The API key's name, the JWT's subject, or "anonymous" when no credential is configured. @example "deploy" */
+  actor: string;
+  /** How the actor signed in. @example "api-key" */
+  via: string;
+  /** The client's address. @example "203.0.113.7" */
+  address: string | null;
+  action: (typeof AUDIT_ACTIONS)[number];
+  /** @example 1 */
+  jobId: number;
+  /** The job's name at the time. @example "Nightly report" */
+  jobName: string;
+  /** The run a run-now created. @example 42 */
+  runId: number | null;
+  /** Field by field; empty for a run-now. */
+  changes: ChangedFieldResponse[];
+
+  static from(entry: AuditEntry): AuditEntryResponse {
+    return {
+      id: Number(entry.id),
+      at: entry.at,
+      actor: entry.actor,
+      via: entry.via,
+      address: entry.address,
+      action: entry.action,
+      jobId: entry.jobId,
+      jobName: entry.jobName,
+      runId: entry.runId === null ? null : Number(entry.runId),
+      changes: entry.changes as unknown as ChangedField[],
+    };
+  }
+}
+
+export class AuditPageResponse {
+  data: AuditEntryResponse[];
+  /** Entries matching the filters, over all pages. @example 1 */
+  total: number;
+  /** @example 20 */
+  limit: number;
+  /** @example 0 */
+  offset: number;
+}
