@@ -476,6 +476,35 @@ maybe('the dashboard in a real browser', () => {
     expect(await row('Morning digest').getByRole('switch').isChecked()).toBe(false);
   });
 
+  it('shows who changed a job, when and what, and a pause from the page at the top', async () => {
+    const { body: job } = await api<Job>('POST', '/jobs', {
+      name: 'Audited report',
+      description: 'first draft',
+      schedule: '0 6 * * *',
+      type: 'http',
+      params: { url: 'https://example.com/report', headers: { Authorization: 'Bearer page-s3cret' } },
+    });
+    await api('PATCH', `/jobs/${job.id}`, { description: 'final', maxAttempts: 2 });
+    await page.goto(`${service.url}/ui/jobs/${job.id}`);
+    const entries = page.locator('.changes-table tbody tr');
+    await entries.nth(1).waitFor();
+    expect(await entries.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-action')))).toEqual(['update', 'create']);
+    const updated = entries.first();
+    expect(await updated.locator('[data-label="Who"] .actor').textContent()).toBe('anonymous');
+    expect(await updated.locator('[data-label="Who"]').textContent()).toMatch(/from (::ffff:)?127\.0\.0\.1/);
+    expect(await updated.locator('[data-label="When"] time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await updated.locator('.change-list li').allTextContents()).toEqual(['description: first draft → final', 'maxAttempts: 1 → 2']);
+    const created = entries.nth(1);
+    await created.getByText('settings').click();
+    expect(await created.locator('.change-list').textContent()).toContain('params.headers.Authorization: [redacted]');
+    expect(await page.locator('.changes').textContent()).not.toContain('page-s3cret');
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.locator('.changes-table tbody tr[data-action="pause"]').waitFor();
+    expect(await entries.first().getAttribute('data-action')).toBe('pause');
+    expect(await entries.first().locator('.change-list').textContent()).toBe('isActive: true → false');
+  });
+
   it('deletes a job after a confirmation', async () => {
     const job = (await jobNamed('Morning digest'))!;
     await page.goto(`${service.url}/ui/jobs/${job.id}`);

@@ -1,6 +1,6 @@
 // The one way the dashboard reaches the service: relative URLs of the public REST API, JSON in and out,
 // the bearer token (when the service wants one) from sessionStorage, and errors as ApiError.
-import type { Job, JobInput, Page, Run } from './types';
+import type { AuditEntry, Job, JobInput, Page, Run } from './types';
 
 export interface FieldProblem {
   field: string;
@@ -134,6 +134,7 @@ export const api = {
   runJob: (id: number) => request<Run>('POST', `/jobs/${id}/run`),
   listRuns: (id: number, filters: { status?: string; limit: number; offset: number }) =>
     request<Page<Run>>('GET', `/jobs/${id}/runs${query(filters)}`),
+  listChanges: (id: number, page: { limit: number; offset: number }) => request<Page<AuditEntry>>('GET', `/jobs/${id}/changes${query(page)}`),
   nextRuns: (id: number, count = 5) => request<string[]>('GET', `/jobs/${id}/next-runs${query({ count })}`),
   previewSchedule: (schedule: string, timezone: string, count = 5) =>
     request<string[]>('GET', `/schedules/preview${query({ schedule, timezone, count })}`),

@@ -75,3 +75,26 @@ export type JobInput = Pick<
   | 'retryBackoffMs'
   | 'timeoutMs'
 >;
+
+export type AuditAction = 'create' | 'update' | 'delete' | 'pause' | 'resume' | 'run';
+
+/** One field of a change: `before` absent when the job was created, `after` when it was deleted; secrets are "[redacted]". */
+export interface ChangedField {
+  field: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** An entry of the audit log (GET /jobs/:id/changes, GET /audit). */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  via: 'api-key' | 'oidc' | 'open';
+  address: string | null;
+  action: AuditAction;
+  jobId: number;
+  jobName: string;
+  runId: number | null;
+  changes: ChangedField[];
+}

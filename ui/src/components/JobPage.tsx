@@ -6,6 +6,7 @@ import { useNow, usePolling } from '../hooks';
 import { followLink, href, navigate } from '../router';
 import type { Job } from '../types';
 import { Breadcrumb } from './Breadcrumb';
+import { ChangeHistory } from './ChangeHistory';
 import { Dialog } from './Dialog';
 import { ErrorBanner } from './ErrorBanner';
 import { RunHistory } from './RunHistory';
@@ -152,6 +153,8 @@ export function JobPage({ id }: { id: number }) {
         <UpcomingRuns job={data} now={now} />
         <Settings job={data} />
       </div>
+
+      <ChangeHistory jobId={id} jobName={data.name} now={now} jobVersion={`${data.updatedAt}-${data.lastRun ?? ''}`} />
 
       <Dialog open={confirming} title={`Delete “${data.name}”?`} onClose={() => setConfirming(false)}>
         <p>The job and its whole run history are deleted. This cannot be undone.</p>
