@@ -34,6 +34,18 @@ describe('OIDC bearer tokens', () => {
       await t.http.post(`/jobs/${job.id}/run`).set(bearer(operator)).expect(202);
     });
 
+    it("records the token's subject as the actor of a change in the audit log", async () => {
+      const admin = await issuer.sign({ sub: 'ann', roles: ['admin'] });
+      const operator = await issuer.sign({ sub: 'cat', roles: 'operator' });
+      const { body: job } = await t.http.post('/jobs').set(bearer(admin)).send(makeJob({ isActive: false })).expect(201);
+      await t.http.patch(`/jobs/${job.id}`).set(bearer(operator)).send({ isActive: true }).expect(200);
+      const { body } = await t.http.get(`/jobs/${job.id}/changes`).set(bearer(operator)).expect(200);
+      expect(body.data.map((entry: { action: string; actor: string; via: string }) => [entry.action, entry.actor, entry.via])).toEqual([
+        ['resume', 'cat', 'oidc'],
+        ['create', 'ann', 'oidc'],
+      ]);
+    });
+
     it('refuse an expired token', async () => {
       const expired = await issuer.sign({ roles: ['admin'] }, { expiresAt: Math.floor(Date.now() / 1000) - 3600 });
       expect(await refusal(expired)).toBe('the bearer token is not valid: it has expired');
