@@ -24,6 +24,7 @@ describe('runs API', () => {
     alpha = (await t.http.post('/jobs').send(makeJob({ isActive: false })).expect(201)).body;
     beta = (await t.http.post('/jobs').send(makeJob({ isActive: false })).expect(201)).body;
     await insertRuns(alpha.id, [
+      { scheduledFor: '2025-12-31T09:00:00Z', status: 'timed_out' },
       { scheduledFor: '2026-01-01T09:00:00Z', status: 'succeeded', durationMs: 10 },
       { scheduledFor: '2026-01-02T09:00:00Z', status: 'failed', durationMs: 20 },
     ]);
@@ -37,12 +38,13 @@ describe('runs API', () => {
   describe('GET /runs', () => {
     it('lists the runs of every job newest first, each with its job name', async () => {
       const { body } = await t.http.get('/runs').expect(200);
-      expect(body).toMatchObject({ total: 4, limit: 20, offset: 0 });
+      expect(body).toMatchObject({ total: 5, limit: 20, offset: 0 });
       expect(body.data.map((run: { jobName: string; scheduledFor: string }) => [run.jobName, run.scheduledFor])).toEqual([
         [beta.name, '2026-01-03T09:00:00.000Z'],
         [beta.name, '2026-01-02T10:00:00.000Z'],
         [alpha.name, '2026-01-02T09:00:00.000Z'],
         [alpha.name, '2026-01-01T09:00:00.000Z'],
+        [alpha.name, '2025-12-31T09:00:00.000Z'],
       ]);
     });
 
@@ -52,9 +54,16 @@ describe('runs API', () => {
       expect(body.data.map((run: { jobId: number }) => run.jobId)).toEqual([beta.id, alpha.id]);
     });
 
+    it('filters by several statuses at once', async () => {
+      const { body } = await t.http.get('/runs?status=failed,timed_out&from=2025-12-31T00:00:00Z&to=2026-01-01T00:00:00Z').expect(200);
+      expect(body.data.map((run: { status: string }) => run.status)).toEqual(['timed_out']);
+      const all = await t.http.get('/runs?status=failed,timed_out').expect(200);
+      expect(all.body.data.map((run: { status: string }) => run.status).sort()).toEqual(['failed', 'failed', 'timed_out']);
+    });
+
     it('filters by job', async () => {
       const { body } = await t.http.get(`/runs?jobId=${alpha.id}`).expect(200);
-      expect(body.data.map((run: { jobId: number }) => run.jobId)).toEqual([alpha.id, alpha.id]);
+      expect(body.data.map((run: { jobId: number }) => run.jobId)).toEqual([alpha.id, alpha.id, alpha.id]);
     });
 
     it('filters by a time range on the occurrence, from inclusive and to exclusive', async () => {
@@ -64,13 +73,14 @@ describe('runs API', () => {
 
     it('pages with limit and offset and counts over all pages', async () => {
       const { body } = await t.http.get('/runs?limit=1&offset=1').expect(200);
-      expect(body).toMatchObject({ total: 4, limit: 1, offset: 1 });
+      expect(body).toMatchObject({ total: 5, limit: 1, offset: 1 });
       expect(body.data).toHaveLength(1);
       expect(body.data[0].scheduledFor).toBe('2026-01-02T10:00:00.000Z');
     });
 
     it.each([
       ['status=broken', 'status'],
+      ['status=failed,nope', 'status'],
       ['jobId=abc', 'jobId'],
       ['jobId=0', 'jobId'],
       ['from=yesterday', 'from'],

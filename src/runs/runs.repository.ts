@@ -27,7 +27,7 @@ export class RunsRepository {
   async list(query: ListAllRunsQuery): Promise<{ runs: (JobRun & { job: { name: string } })[]; total: number }> {
     const where: Prisma.JobRunWhereInput = {
       jobId: query.jobId,
-      status: query.status,
+      status: query.status && { in: query.status },
       scheduledFor: { gte: query.from, lt: query.to },
     };
     const [runs, total] = await this.prisma.$transaction([

@@ -1,12 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ListRunsQuery } from './list-runs.query';
+import { ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CommaListQuery } from '../../validation/comma-list-query';
+import { PaginationQuery } from '../../validation/pagination.query';
+import { RUN_STATUSES, type RunStatus } from '../run-status';
 
 const DATE_MESSAGE = 'must be an ISO-8601 date-time such as 2026-03-07T00:00:00Z';
 
-/** GET /runs: the filters of a job's history, across jobs. */
-export class ListAllRunsQuery extends ListRunsQuery {
+/** GET /runs: a job's history filters, across jobs. */
+export class ListAllRunsQuery extends PaginationQuery {
+  /** Only runs in one of these statuses, comma-separated. @example "failed,timed_out,abandoned" */
+  @ApiProperty({ required: false, type: String })
+  @IsOptional()
+  @CommaListQuery()
+  @IsArray()
+  @ArrayMaxSize(RUN_STATUSES.length)
+  @IsIn(RUN_STATUSES, { each: true, message: `must be run statuses among ${RUN_STATUSES.join(', ')}, comma-separated` })
+  status?: RunStatus[];
+
   /** Only the runs of this job. @example 1 */
   @ApiProperty({ required: false })
   @IsOptional()

@@ -1,20 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Max, Min } from 'class-validator';
-
-/** "1,2,3" or a repeated parameter, as numbers; anything else stays to fail validation. */
-const commaSeparatedIds = () =>
-  Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
-    const raw: unknown = obj[key];
-    const parts: unknown[] = (Array.isArray(raw) ? (raw as unknown[]) : [raw]).flatMap((part) => (typeof part === 'string' ? part.split(',') : [part]));
-    return parts.map((part) => (typeof part === 'string' && /^\d+$/.test(part.trim()) ? Number(part) : part));
-  });
+import { CommaListQuery } from '../../validation/comma-list-query';
 
 /** GET /runs/recent: the latest runs of each of a page of jobs. */
 export class RecentRunsQuery {
   /** The jobs, comma-separated (at most 100). @example "1,2,3" */
   @ApiProperty({ type: String })
-  @commaSeparatedIds()
+  @CommaListQuery({ integers: true })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
