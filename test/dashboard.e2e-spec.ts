@@ -524,6 +524,45 @@ maybe('the dashboard in a real browser', () => {
     await tab.close();
   });
 
+  it("draws each job's latest runs as a strip on the jobs list, from one request for the whole page", async () => {
+    const job = (await jobNamed('Sync invoices'))!;
+    await waitFor(async () => (await api<{ total: number }>('GET', `/jobs/${job.id}/runs?status=failed`)).body.total >= 2, 30_000, 'both attempts to fail');
+    const requests: string[] = [];
+    const listen = (request: { url(): string }) => requests.push(new URL(request.url()).pathname);
+    page.on('request', listen);
+    try {
+      await page.goto(`${service.url}/ui/`);
+      const bars = row('Sync invoices').locator('.run-strip .run-strip-bar');
+      await waitFor(async () => (await bars.count()) >= 2, 10_000, 'the strip of Sync invoices');
+      expect(await row('Sync invoices').locator('.run-strip').getAttribute('aria-label')).toMatch(/^Last \d+ runs: \d+ failed$/);
+      expect(await bars.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status')))).toContain('failed');
+      expect(await row('Weekly cleanup').locator('.recent-runs').textContent()).toBe('no runs');
+    } finally {
+      page.off('request', listen);
+    }
+    expect(requests.filter((path) => path === '/runs/recent')).toHaveLength(1);
+    expect(requests.filter((path) => /^\/jobs\/\d+\/runs$/.test(path))).toEqual([]);
+  });
+
+  it('lists the failures of the last 24 hours across jobs, one click from the top bar', async () => {
+    await page.goto(`${service.url}/ui/`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Failures, 24 h' }).click();
+    await page.getByRole('heading', { name: 'Runs', level: 1 }).waitFor();
+    expect(new URL(page.url()).searchParams.get('status')).toBe('failures');
+    const rows = page.locator('.all-runs-table tbody tr');
+    await rows.first().waitFor();
+    const statuses = await rows.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status')));
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+    expect(statuses.every((status) => ['failed', 'timed_out', 'abandoned'].includes(status ?? ''))).toBe(true);
+    expect(await rows.locator('th[data-label="Job"] a').allTextContents()).toContain('Sync invoices');
+    await screenshot('runs.png');
+
+    await page.getByLabel('Outcome').selectOption('');
+    await waitFor(async () => (await rows.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status')))).includes('succeeded'), 10_000, 'a succeeded run among all runs');
+    await rows.locator('th[data-label="Job"] a').first().click();
+    await page.waitForURL(/\/ui\/jobs\/\d+$/);
+  });
+
   it('fits a phone-sized screen', async () => {
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 844 });

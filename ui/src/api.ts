@@ -1,6 +1,6 @@
 // The one way the dashboard reaches the service: relative URLs of the public REST API, JSON in and out,
 // the bearer token (when the service wants one) from sessionStorage, and errors as ApiError.
-import type { Job, JobInput, Page, Run } from './types';
+import type { Job, JobInput, JobRun, Page, RecentRuns, Run } from './types';
 
 export interface FieldProblem {
   field: string;
@@ -125,6 +125,15 @@ export interface JobFilters {
   offset: number;
 }
 
+export interface RunFilters {
+  /** Comma-separated statuses. */
+  status?: string;
+  jobId?: number;
+  from?: string;
+  limit: number;
+  offset: number;
+}
+
 export const api = {
   listJobs: (filters: JobFilters) => request<Page<Job>>('GET', `/jobs${query({ ...filters })}`),
   getJob: (id: number) => request<Job>('GET', `/jobs/${id}`),
@@ -134,6 +143,8 @@ export const api = {
   runJob: (id: number) => request<Run>('POST', `/jobs/${id}/run`),
   listRuns: (id: number, filters: { status?: string; limit: number; offset: number }) =>
     request<Page<Run>>('GET', `/jobs/${id}/runs${query(filters)}`),
+  listAllRuns: (filters: RunFilters) => request<Page<JobRun>>('GET', `/runs${query({ ...filters })}`),
+  recentRuns: (jobIds: number[]) => request<RecentRuns[]>('GET', `/runs/recent${query({ jobIds: jobIds.join(',') })}`),
   nextRuns: (id: number, count = 5) => request<string[]>('GET', `/jobs/${id}/next-runs${query({ count })}`),
   previewSchedule: (schedule: string, timezone: string, count = 5) =>
     request<string[]>('GET', `/schedules/preview${query({ schedule, timezone, count })}`),

@@ -52,6 +52,17 @@ export interface Run {
   createdAt: string;
 }
 
+/** A run in GET /runs, across jobs. */
+export interface JobRun extends Run {
+  jobName: string;
+}
+
+/** A job's latest runs, as GET /runs/recent answers them for a history strip. */
+export interface RecentRuns {
+  jobId: number;
+  runs: Pick<Run, 'id' | 'status' | 'scheduledFor' | 'startedAt' | 'durationMs'>[];
+}
+
 export interface Page<T> {
   data: T[];
   total: number;

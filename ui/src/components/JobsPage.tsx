@@ -3,9 +3,10 @@ import { api, ApiError } from '../api';
 import { describeSchedule, hasSecondsField, VIEWER_ZONE } from '../format';
 import { useDebounced, useNow, usePolling } from '../hooks';
 import { followLink, href, navigate } from '../router';
-import { JOB_TYPES, type Job } from '../types';
+import { JOB_TYPES, type Job, type RecentRuns } from '../types';
 import { ErrorBanner } from './ErrorBanner';
 import { RunStatusOptions } from './RunStatusOptions';
+import { RunStrip } from './RunStrip';
 import { StatusBadge } from './StatusBadge';
 import { Time, ZoneTime } from './Time';
 
@@ -64,6 +65,14 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
   const jobs = usePolling(() => api.listJobs(filters), JSON.stringify(filters), REFRESH_MS);
   const page = jobs.data;
   const pages = page ? Math.max(1, Math.ceil(page.total / PAGE_SIZE)) : 1;
+  // One request for the strips of the whole page, refreshed with it.
+  const jobIds = page?.data.map((job) => job.id) ?? [];
+  const recent = usePolling<RecentRuns[]>(
+    () => (jobIds.length > 0 ? api.recentRuns(jobIds) : Promise.resolve([])),
+    `${jobIds.join(',')}-${page?.data.map((job) => job.lastRun).join(',')}`,
+    REFRESH_MS,
+  );
+  const recentByJob = new Map(recent.data?.map((entry) => [entry.jobId, entry.runs]));
 
   // A page past the end (jobs were deleted meanwhile) moves to the last page that has jobs.
   useEffect(() => {
@@ -164,12 +173,13 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
                 <th scope="col">Job’s time zone</th>
                 <th scope="col">Next run, your time ({VIEWER_ZONE})</th>
                 <th scope="col">Last run</th>
+                <th scope="col">Recent runs</th>
                 <th scope="col">Active</th>
               </tr>
             </thead>
             <tbody>
               {page.data.map((job) => (
-                <JobRow job={job} now={now} onToggle={toggle} key={job.id} />
+                <JobRow job={job} now={now} recent={recentByJob.get(job.id)} onToggle={toggle} key={job.id} />
               ))}
             </tbody>
           </table>
@@ -188,7 +198,8 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
   );
 }
 
-function JobRow({ job, now, onToggle }: { job: Job; now: number; onToggle: (job: Job) => void }) {
+function JobRow(props: { job: Job; now: number; recent: RecentRuns['runs'] | undefined; onToggle: (job: Job) => void }) {
+  const { job, now, recent, onToggle } = props;
   const description = describeSchedule(job.schedule);
   const seconds = hasSecondsField(job.schedule);
   return (
@@ -221,6 +232,9 @@ function JobRow({ job, now, onToggle }: { job: Job; now: number; onToggle: (job:
             <Time iso={job.lastRun} now={now} relative={false} />
           </div>
         )}
+      </td>
+      <td data-label="Recent runs" class="recent-runs">
+        {recent && <RunStrip runs={recent} />}
       </td>
       <td data-label="Active">
         <label class="switch">
