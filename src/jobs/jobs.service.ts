@@ -12,6 +12,7 @@ import { RunStore } from '../scheduler/run-store';
 import { SchedulerService } from '../scheduler/scheduler.service';
 import { canonicalTimezone, nextOccurrence, nextOccurrences, UncomputableOccurrence, usesHash } from '../schedules/cron-schedule';
 import { badRequest } from '../validation/field-problems';
+import type { BulkChangeResponse } from './dto/bulk-change.response';
 import type { CreateJobDto } from './dto/create-job.dto';
 import { JobPageResponse, JobResponse } from './dto/job.response';
 import type { ListJobsQuery } from './dto/list-jobs.query';
@@ -88,6 +89,14 @@ export class JobsService {
     if (!job) throw notFound(id);
     this.audit.info({ jobId: id, changes: dto }, 'job updated');
     return JobResponse.from(job);
+  }
+
+  /** Pauses (or resumes) every job carrying the tag; resumed jobs are due at their next occurrence from now. */
+  async setActiveByTag(tag: string, isActive: boolean): Promise<BulkChangeResponse> {
+    const jobIds = await this.jobs.setActiveByTag(tag, isActive, (job) => this.nextRunOf(job.schedule, job.timezone, isActive, job.id));
+    await this.cache.invalidate(jobIds);
+    this.audit.info({ tag, isActive, jobIds }, isActive ? 'jobs resumed by tag' : 'jobs paused by tag');
+    return { changed: jobIds.length, jobIds };
   }
 
   async remove(id: number): Promise<void> {

@@ -29,6 +29,7 @@ export class RunsRepository {
       jobId: query.jobId,
       status: query.status && { in: query.status },
       scheduledFor: { gte: query.from, lt: query.to },
+      ...(query.tag ? { job: { tags: { has: query.tag } } } : {}),
     };
     const [runs, total] = await this.prisma.$transaction([
       this.prisma.jobRun.findMany({

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CommaListQuery } from '../../validation/comma-list-query';
 import { PaginationQuery } from '../../validation/pagination.query';
+import { IsTag } from '../../validation/tag';
 import { RUN_STATUSES, type RunStatus } from '../run-status';
 
 const DATE_MESSAGE = 'must be an ISO-8601 date-time such as 2026-03-07T00:00:00Z';
@@ -26,6 +27,11 @@ export class ListAllRunsQuery extends PaginationQuery {
   @Min(1)
   @Max(2_147_483_647)
   jobId?: number;
+
+  /** Only the runs of jobs carrying this tag. @example "billing" */
+  @IsOptional()
+  @IsTag()
+  tag?: string;
 
   /** Only runs whose occurrence (scheduledFor) is at or after this instant. @example "2026-03-07T00:00:00Z" */
   @IsOptional()
