@@ -249,8 +249,8 @@ maybe('the dashboard in a real browser', () => {
     expect(await row('Morning digest').textContent()).toContain('At 09:30');
 
     // The seeded runs have finished by now: one of each outcome for the screenshot.
-    await row('Sync invoices').locator('[data-status="failed"]').waitFor();
-    await row('Daily email digest').locator('[data-status="succeeded"]').waitFor();
+    await row('Sync invoices').locator('.last-run [data-status="failed"]').waitFor();
+    await row('Daily email digest').locator('.last-run [data-status="succeeded"]').waitFor();
     await screenshot('jobs.png');
   });
 
@@ -522,6 +522,30 @@ maybe('the dashboard in a real browser', () => {
     expect(await tab.getByRole('dialog').count()).toBe(0);
     expect(unauthorized).toBe(1);
     await tab.close();
+  });
+
+  it('edits the tags of a job in its form, lists the jobs of a tag and pauses them all at once', async () => {
+    const { body: tagged } = await api<Job>('POST', '/jobs', { name: 'Quarterly report', schedule: '0 6 1 */3 *', tags: ['finance'] });
+    const { body: other } = await api<Job>('POST', '/jobs', { name: 'Ledger export', schedule: '0 5 * * *' });
+    await page.goto(`${service.url}/ui/jobs/${other.id}/edit`);
+    await page.getByLabel('Tags').fill('finance, team:ledger');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Ledger export', level: 1 }).waitFor();
+    expect(await page.locator('.settings .tags').textContent()).toBe('financeteam:ledger');
+    expect((await api<{ tags: string[] }>('GET', `/jobs/${other.id}`)).body.tags).toEqual(['finance', 'team:ledger']);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+    await row('Quarterly report').getByRole('link', { name: 'tag finance' }).click();
+    await page.waitForURL((url) => url.searchParams.get('tag') === 'finance');
+    await row('Weekly cleanup').waitFor({ state: 'detached' });
+    expect((await page.locator('.jobs-table tbody tr a.job-link').allTextContents()).sort()).toEqual(['Ledger export', 'Quarterly report']);
+
+    await page.getByRole('button', { name: 'Pause all tagged finance' }).click();
+    await page.getByText('Paused 2 jobs tagged finance.').waitFor();
+    for (const id of [tagged.id, other.id]) expect((await api<Job>('GET', `/jobs/${id}`)).body.isActive).toBe(false);
+    await page.getByRole('button', { name: 'Resume all tagged finance' }).click();
+    await page.getByText('Resumed 2 jobs tagged finance.').waitFor();
+    for (const id of [tagged.id, other.id]) expect((await api<Job>('GET', `/jobs/${id}`)).body.isActive).toBe(true);
   });
 
   it("draws each job's latest runs as a strip on the jobs list, from one request for the whole page", async () => {

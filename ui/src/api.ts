@@ -121,6 +121,7 @@ export interface JobFilters {
   isActive?: boolean;
   type?: string;
   lastStatus?: string;
+  tag?: string;
   limit: number;
   offset: number;
 }
@@ -139,6 +140,8 @@ export const api = {
   getJob: (id: number) => request<Job>('GET', `/jobs/${id}`),
   createJob: (job: JobInput) => request<Job>('POST', '/jobs', job),
   updateJob: (id: number, changes: Partial<JobInput>) => request<Job>('PATCH', `/jobs/${id}`, changes),
+  setActiveByTag: (tag: string, isActive: boolean) =>
+    request<{ changed: number; jobIds: number[] }>('POST', `/jobs/${isActive ? 'resume' : 'pause'}${query({ tag })}`),
   deleteJob: (id: number) => request<void>('DELETE', `/jobs/${id}`),
   runJob: (id: number) => request<Run>('POST', `/jobs/${id}/run`),
   listRuns: (id: number, filters: { status?: string; limit: number; offset: number }) =>

@@ -22,6 +22,7 @@ export interface Job {
   timezone: string;
   type: string;
   params: Record<string, unknown>;
+  tags: string[];
   isActive: boolean;
   overlapPolicy: 'allow' | 'forbid';
   misfirePolicy: 'run_once' | 'skip';
@@ -79,6 +80,7 @@ export type JobInput = Pick<
   | 'timezone'
   | 'type'
   | 'params'
+  | 'tags'
   | 'isActive'
   | 'overlapPolicy'
   | 'misfirePolicy'
