@@ -83,6 +83,22 @@ describe('audit log', () => {
       expect(deleted.changes.every((change) => !('after' in change))).toBe(true);
     });
 
+    it('writes one pause and one resume entry for each job a bulk change by tag touches, and none for the others', async () => {
+      const tagged = [await createJob({ tags: ['nightly'], isActive: true }), await createJob({ tags: ['nightly'], isActive: true })];
+      const other = await createJob({ tags: ['hourly'], isActive: true });
+      await t.http.post('/jobs/pause?tag=nightly').set(as('operator')).expect(200);
+      await t.http.post('/jobs/resume?tag=nightly').set(as('operator')).expect(200);
+      for (const job of tagged) {
+        const entries = await entriesOf(job.id);
+        expect(entries.map((entry) => [entry.action, entry.actor, entry.changes])).toEqual([
+          ['resume', NAMES.operator, [{ field: 'isActive', before: false, after: true }]],
+          ['pause', NAMES.operator, [{ field: 'isActive', before: true, after: false }]],
+          ['create', NAMES.admin, expect.any(Array)],
+        ]);
+      }
+      expect((await entriesOf(other.id)).map((entry) => entry.action)).toEqual(['create']);
+    });
+
     it('names the field of a changed secret but never its value, for admins and in the table itself', async () => {
       const job = await createJob({
         type: 'http',

@@ -249,8 +249,8 @@ maybe('the dashboard in a real browser', () => {
     expect(await row('Morning digest').textContent()).toContain('At 09:30');
 
     // The seeded runs have finished by now: one of each outcome for the screenshot.
-    await row('Sync invoices').locator('[data-status="failed"]').waitFor();
-    await row('Daily email digest').locator('[data-status="succeeded"]').waitFor();
+    await row('Sync invoices').locator('.last-run [data-status="failed"]').waitFor();
+    await row('Daily email digest').locator('.last-run [data-status="succeeded"]').waitFor();
     await screenshot('jobs.png');
   });
 
@@ -551,6 +551,69 @@ maybe('the dashboard in a real browser', () => {
     expect(await tab.getByRole('dialog').count()).toBe(0);
     expect(unauthorized).toBe(1);
     await tab.close();
+  });
+
+  it('edits the tags of a job in its form, lists the jobs of a tag and pauses them all at once', async () => {
+    const { body: tagged } = await api<Job>('POST', '/jobs', { name: 'Quarterly report', schedule: '0 6 1 */3 *', tags: ['finance'] });
+    const { body: other } = await api<Job>('POST', '/jobs', { name: 'Ledger export', schedule: '0 5 * * *' });
+    await page.goto(`${service.url}/ui/jobs/${other.id}/edit`);
+    await page.getByLabel('Tags').fill('finance, team:ledger');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Ledger export', level: 1 }).waitFor();
+    expect(await page.locator('.settings .tags').textContent()).toBe('financeteam:ledger');
+    expect((await api<{ tags: string[] }>('GET', `/jobs/${other.id}`)).body.tags).toEqual(['finance', 'team:ledger']);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs' }).click();
+    await row('Quarterly report').getByRole('link', { name: 'tag finance' }).click();
+    await page.waitForURL((url) => url.searchParams.get('tag') === 'finance');
+    await row('Weekly cleanup').waitFor({ state: 'detached' });
+    expect((await page.locator('.jobs-table tbody tr a.job-link').allTextContents()).sort()).toEqual(['Ledger export', 'Quarterly report']);
+
+    await page.getByRole('button', { name: 'Pause all tagged finance' }).click();
+    await page.getByText('Paused 2 jobs tagged finance.').waitFor();
+    for (const id of [tagged.id, other.id]) expect((await api<Job>('GET', `/jobs/${id}`)).body.isActive).toBe(false);
+    await page.getByRole('button', { name: 'Resume all tagged finance' }).click();
+    await page.getByText('Resumed 2 jobs tagged finance.').waitFor();
+    for (const id of [tagged.id, other.id]) expect((await api<Job>('GET', `/jobs/${id}`)).body.isActive).toBe(true);
+  });
+
+  it("draws each job's latest runs as a strip on the jobs list, from one request for the whole page", async () => {
+    const job = (await jobNamed('Sync invoices'))!;
+    await waitFor(async () => (await api<{ total: number }>('GET', `/jobs/${job.id}/runs?status=failed`)).body.total >= 2, 30_000, 'both attempts to fail');
+    const requests: string[] = [];
+    const listen = (request: { url(): string }) => requests.push(new URL(request.url()).pathname);
+    page.on('request', listen);
+    try {
+      await page.goto(`${service.url}/ui/`);
+      const bars = row('Sync invoices').locator('.run-strip .run-strip-bar');
+      await waitFor(async () => (await bars.count()) >= 2, 10_000, 'the strip of Sync invoices');
+      expect(await row('Sync invoices').locator('.run-strip').getAttribute('aria-label')).toMatch(/^Last \d+ runs: \d+ failed$/);
+      expect(await bars.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status')))).toContain('failed');
+      expect(await row('Weekly cleanup').locator('.recent-runs').textContent()).toBe('no runs');
+    } finally {
+      page.off('request', listen);
+    }
+    expect(requests.filter((path) => path === '/runs/recent')).toHaveLength(1);
+    expect(requests.filter((path) => /^\/jobs\/\d+\/runs$/.test(path))).toEqual([]);
+  });
+
+  it('lists the failures of the last 24 hours across jobs, one click from the top bar', async () => {
+    await page.goto(`${service.url}/ui/`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Failures, 24 h' }).click();
+    await page.getByRole('heading', { name: 'Runs', level: 1 }).waitFor();
+    expect(new URL(page.url()).searchParams.get('status')).toBe('failures');
+    const rows = page.locator('.all-runs-table tbody tr');
+    await rows.first().waitFor();
+    const statuses = await rows.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status')));
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+    expect(statuses.every((status) => ['failed', 'timed_out', 'abandoned'].includes(status ?? ''))).toBe(true);
+    expect(await rows.locator('th[data-label="Job"] a').allTextContents()).toContain('Sync invoices');
+    await screenshot('runs.png');
+
+    await page.getByLabel('Outcome').selectOption('');
+    await waitFor(async () => (await rows.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status')))).includes('succeeded'), 10_000, 'a succeeded run among all runs');
+    await rows.locator('th[data-label="Job"] a').first().click();
+    await page.waitForURL(/\/ui\/jobs\/\d+$/);
   });
 
   it('fits a phone-sized screen', async () => {

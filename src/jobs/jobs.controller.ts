@@ -6,10 +6,12 @@ import { ListRunsQuery } from '../runs/dto/list-runs.query';
 import type { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { IdPipe } from '../validation/id.pipe';
 import { PaginationQuery } from '../validation/pagination.query';
+import type { BulkChangeResponse } from './dto/bulk-change.response';
 import { CreateJobDto } from './dto/create-job.dto';
 import type { JobPageResponse, JobResponse } from './dto/job.response';
 import { ListJobsQuery } from './dto/list-jobs.query';
 import { NextRunsQuery } from './dto/next-runs.query';
+import { TagQuery } from './dto/tag.query';
 import { UpdateJobDto } from './dto/update-job.dto';
 import { JobsService } from './jobs.service';
 import { bodyWithOnly, RequiredRole } from '../security/required-role.decorator';
@@ -31,6 +33,22 @@ export class JobsController {
   @RequiredRole('reader')
   list(@Query() query: ListJobsQuery): Promise<JobPageResponse> {
     return this.jobs.list(query);
+  }
+
+  /** Pauses every job carrying the tag; answers how many changed. */
+  @Post('pause')
+  @HttpCode(200)
+  @RequiredRole('operator')
+  pause(@Query() query: TagQuery, @RequestActor() actor: Actor): Promise<BulkChangeResponse> {
+    return this.jobs.setActiveByTag(query.tag, false, actor);
+  }
+
+  /** Resumes every job carrying the tag, each due at its next occurrence from now; answers how many changed. */
+  @Post('resume')
+  @HttpCode(200)
+  @RequiredRole('operator')
+  resume(@Query() query: TagQuery, @RequestActor() actor: Actor): Promise<BulkChangeResponse> {
+    return this.jobs.setActiveByTag(query.tag, true, actor);
   }
 
   @Get(':id')

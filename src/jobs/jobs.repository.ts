@@ -9,7 +9,7 @@ import type { ListJobsQuery } from './dto/list-jobs.query';
 const escapeLikePattern = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
 const FIND_BY_ID = `
-  SELECT id, name, description, schedule, timezone, type, params, is_active AS "isActive",
+  SELECT id, name, description, schedule, timezone, type, params, tags, is_active AS "isActive",
          overlap_policy AS "overlapPolicy", misfire_policy AS "misfirePolicy", max_attempts AS "maxAttempts",
          retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs", last_run AS "lastRun", last_status AS "lastStatus",
          next_run AS "nextRun", created_at AS "createdAt", updated_at AS "updatedAt"
@@ -60,6 +60,7 @@ export class JobsRepository {
       isActive: query.isActive,
       type: query.type,
       lastStatus: query.lastStatus,
+      ...(query.tag ? { tags: { has: query.tag } } : {}),
       ...(search
         ? {
             OR: [
@@ -74,6 +75,26 @@ export class JobsRepository {
       this.prisma.job.count({ where }),
     ]);
     return { jobs, total };
+  }
+
+  /**
+   * Pauses or resumes, in one transaction, every job carrying `tag` that is not so already, each with
+   * its nextRun from `nextRunOf` and `alongside` given it as it was and as it is; answers the ids changed.
+   */
+  setActiveByTag(
+    tag: string,
+    isActive: boolean,
+    nextRunOf: (job: Job) => Date | null,
+    alongside: (transaction: Prisma.TransactionClient, before: Job, after: Job) => Promise<void>,
+  ): Promise<number[]> {
+    return this.prisma.$transaction(async (transaction) => {
+      const jobs = await transaction.job.findMany({ where: { tags: { has: tag }, isActive: !isActive }, orderBy: { id: 'asc' } });
+      for (const before of jobs) {
+        const after = await transaction.job.update({ where: { id: before.id }, data: { isActive, nextRun: nextRunOf(before) } });
+        await alongside(transaction, before, after);
+      }
+      return jobs.map((job) => job.id);
+    });
   }
 
   /**

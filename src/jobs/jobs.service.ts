@@ -17,6 +17,7 @@ import { SchedulerService } from '../scheduler/scheduler.service';
 import { canonicalTimezone, nextOccurrence, nextOccurrences, UncomputableOccurrence, usesHash } from '../schedules/cron-schedule';
 import { badRequest } from '../validation/field-problems';
 import type { PaginationQuery } from '../validation/pagination.query';
+import type { BulkChangeResponse } from './dto/bulk-change.response';
 import type { CreateJobDto } from './dto/create-job.dto';
 import { JobPageResponse, JobResponse } from './dto/job.response';
 import type { ListJobsQuery } from './dto/list-jobs.query';
@@ -100,6 +101,20 @@ export class JobsService {
     if (!job) throw notFound(id);
     this.logger.info({ jobId: id, changes: dto }, 'job updated');
     return JobResponse.from(job);
+  }
+
+  /** Pauses (or resumes) every job carrying the tag, each change audited; resumed jobs are due at their next occurrence from now. */
+  async setActiveByTag(tag: string, isActive: boolean, actor: Actor): Promise<BulkChangeResponse> {
+    const jobIds = await this.jobs.setActiveByTag(
+      tag,
+      isActive,
+      (job) => this.nextRunOf(job.schedule, job.timezone, isActive, job.id),
+      (transaction, before, after) =>
+        this.auditLog.record(transaction, { actor, action: isActive ? 'resume' : 'pause', jobId: after.id, jobName: after.name, changes: fieldDiff(before, after) }),
+    );
+    await this.cache.invalidate(jobIds);
+    this.logger.info({ tag, isActive, jobIds }, isActive ? 'jobs resumed by tag' : 'jobs paused by tag');
+    return { changed: jobIds.length, jobIds };
   }
 
   async remove(id: number, actor: Actor): Promise<void> {

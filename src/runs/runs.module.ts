@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { RunsController } from './runs.controller';
 import { RunsRepository } from './runs.repository';
+import { RunsService } from './runs.service';
 
-@Module({ providers: [RunsRepository], exports: [RunsRepository] })
+@Module({ controllers: [RunsController], providers: [RunsRepository, RunsService], exports: [RunsRepository] })
 export class RunsModule {}

@@ -1,6 +1,6 @@
 // The one way the dashboard reaches the service: relative URLs of the public REST API, JSON in and out,
 // the bearer token (when the service wants one) from sessionStorage, and errors as ApiError.
-import type { AuditEntry, Job, JobInput, Page, Run } from './types';
+import type { AuditEntry, Job, JobInput, JobRun, Page, RecentRuns, Run } from './types';
 
 export interface FieldProblem {
   field: string;
@@ -121,6 +121,16 @@ export interface JobFilters {
   isActive?: boolean;
   type?: string;
   lastStatus?: string;
+  tag?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface RunFilters {
+  /** Comma-separated statuses. */
+  status?: string;
+  jobId?: number;
+  from?: string;
   limit: number;
   offset: number;
 }
@@ -130,11 +140,15 @@ export const api = {
   getJob: (id: number) => request<Job>('GET', `/jobs/${id}`),
   createJob: (job: JobInput) => request<Job>('POST', '/jobs', job),
   updateJob: (id: number, changes: Partial<JobInput>) => request<Job>('PATCH', `/jobs/${id}`, changes),
+  setActiveByTag: (tag: string, isActive: boolean) =>
+    request<{ changed: number; jobIds: number[] }>('POST', `/jobs/${isActive ? 'resume' : 'pause'}${query({ tag })}`),
   deleteJob: (id: number) => request<void>('DELETE', `/jobs/${id}`),
   runJob: (id: number) => request<Run>('POST', `/jobs/${id}/run`),
   listRuns: (id: number, filters: { status?: string; limit: number; offset: number }) =>
     request<Page<Run>>('GET', `/jobs/${id}/runs${query(filters)}`),
   listChanges: (id: number, page: { limit: number; offset: number }) => request<Page<AuditEntry>>('GET', `/jobs/${id}/changes${query(page)}`),
+  listAllRuns: (filters: RunFilters) => request<Page<JobRun>>('GET', `/runs${query({ ...filters })}`),
+  recentRuns: (jobIds: number[]) => request<RecentRuns[]>('GET', `/runs/recent${query({ jobIds: jobIds.join(',') })}`),
   nextRuns: (id: number, count = 5) => request<string[]>('GET', `/jobs/${id}/next-runs${query({ count })}`),
   previewSchedule: (schedule: string, timezone: string, count = 5) =>
     request<string[]>('GET', `/schedules/preview${query({ schedule, timezone, count })}`),

@@ -1,4 +1,4 @@
-// A router of a few lines: the dashboard has four pages, and the History API is all it takes. Paths are
+// A router of a few lines: the dashboard has a handful of pages, and the History API is all it takes. Paths are
 // relative to the base (/ui); the service answers every /ui/* path with index.html.
 import { useEffect, useState } from 'preact/hooks';
 

@@ -22,6 +22,7 @@ export interface Job {
   timezone: string;
   type: string;
   params: Record<string, unknown>;
+  tags: string[];
   isActive: boolean;
   overlapPolicy: 'allow' | 'forbid';
   misfirePolicy: 'run_once' | 'skip';
@@ -52,6 +53,17 @@ export interface Run {
   createdAt: string;
 }
 
+/** A run in GET /runs, across jobs. */
+export interface JobRun extends Run {
+  jobName: string;
+}
+
+/** A job's latest runs, as GET /runs/recent answers them for a history strip. */
+export interface RecentRuns {
+  jobId: number;
+  runs: Pick<Run, 'id' | 'status' | 'scheduledFor' | 'startedAt' | 'durationMs'>[];
+}
+
 export interface Page<T> {
   data: T[];
   total: number;
@@ -68,6 +80,7 @@ export type JobInput = Pick<
   | 'timezone'
   | 'type'
   | 'params'
+  | 'tags'
   | 'isActive'
   | 'overlapPolicy'
   | 'misfirePolicy'

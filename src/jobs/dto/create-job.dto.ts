@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 import { Optional, OptionalNullable } from '../../validation/optional';
 import { IsCronExpression, IsTimeZone } from '../../validation/schedule.validators';
+import { IsTagList } from '../../validation/tag';
 
 export const OVERLAP_POLICIES = ['allow', 'forbid'] as const;
 export const MISFIRE_POLICIES = ['run_once', 'skip'] as const;
@@ -64,6 +65,14 @@ export class CreateJobDto {
   @Optional()
   @IsObject()
   params?: Record<string, unknown>;
+
+  /**
+   * Labels to find and act on jobs together (`?tag=`, POST /jobs/pause?tag=): at most 20, each 1-64
+   * letters, digits or `. _ : / -`. @example ["billing", "team:payments"]
+   */
+  @Optional()
+  @IsTagList()
+  tags?: string[];
 
   /** Inactive jobs keep their definition but are not scheduled. */
   @Optional()

@@ -17,6 +17,8 @@ export class JobResponse {
   type: string;
   /** @example {} */
   params: Record<string, unknown>;
+  /** @example ["billing"] */
+  tags: string[];
   isActive: boolean;
   overlapPolicy: (typeof OVERLAP_POLICIES)[number];
   misfirePolicy: (typeof MISFIRE_POLICIES)[number];
@@ -44,6 +46,7 @@ export class JobResponse {
       timezone: job.timezone,
       type: job.type,
       params: job.params as Record<string, unknown>,
+      tags: job.tags,
       isActive: job.isActive,
       overlapPolicy: job.overlapPolicy,
       misfirePolicy: job.misfirePolicy,

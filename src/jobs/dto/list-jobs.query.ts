@@ -2,6 +2,7 @@ import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validato
 import { RUN_STATUSES, type RunStatus } from '../../runs/run-status';
 import { BooleanQuery } from '../../validation/boolean-query';
 import { PaginationQuery } from '../../validation/pagination.query';
+import { IsTag } from '../../validation/tag';
 
 export class ListJobsQuery extends PaginationQuery {
   /** Only active (true) or inactive (false) jobs. */
@@ -20,6 +21,11 @@ export class ListJobsQuery extends PaginationQuery {
   @IsOptional()
   @IsIn(RUN_STATUSES)
   lastStatus?: RunStatus;
+
+  /** Only jobs carrying this tag. @example "billing" */
+  @IsOptional()
+  @IsTag()
+  tag?: string;
 
   /** Case-insensitive text to find in the name or description. @example "email" */
   @IsOptional()

@@ -5,10 +5,12 @@ import { followLink, href, useLocation } from '../router';
 import { JobFormPage } from './JobFormPage';
 import { JobPage } from './JobPage';
 import { JobsPage } from './JobsPage';
+import { RECENT_FAILURES_PATH, RunsPage } from './RunsPage';
 import { TokenDialog } from './TokenDialog';
 
 function route(path: string) {
   if (path === '/' || path === '/jobs') return { view: 'jobs' as const };
+  if (path === '/runs') return { view: 'runs' as const };
   if (path === '/jobs/new') return { view: 'create' as const };
   const match = /^\/jobs\/(\d+)(\/edit)?$/.exec(path);
   if (match) return { view: match[2] ? ('edit' as const) : ('job' as const), id: Number(match[1]) };
@@ -18,6 +20,7 @@ function route(path: string) {
 export function App() {
   const location = useLocation();
   const target = route(location.path);
+  const onFailures = target.view === 'runs' && `/runs?${location.query.toString()}` === RECENT_FAILURES_PATH;
   const [message, setMessage] = useState<string | undefined>();
   const [signedIn, setSignedIn] = useState(hasToken());
   const main = useRef<HTMLElement>(null);
@@ -59,6 +62,16 @@ export function App() {
           <a href={href('/')} onClick={(event) => followLink(event, '/')} aria-current={target.view === 'jobs' ? 'page' : undefined}>
             Jobs
           </a>
+          <a href={href('/runs')} onClick={(event) => followLink(event, '/runs')} aria-current={target.view === 'runs' && !onFailures ? 'page' : undefined}>
+            Runs
+          </a>
+          <a
+            href={href(RECENT_FAILURES_PATH)}
+            onClick={(event) => followLink(event, RECENT_FAILURES_PATH)}
+            aria-current={onFailures ? 'page' : undefined}
+          >
+            Failures, 24 h
+          </a>
           <a href="/api" class="external">
             API docs
           </a>
@@ -74,6 +87,7 @@ export function App() {
       </div>
       <main id="main" ref={main} class="page">
         {target.view === 'jobs' && <JobsPage query={location.query} />}
+        {target.view === 'runs' && <RunsPage query={location.query} />}
         {target.view === 'create' && <JobFormPage />}
         {target.view === 'edit' && <JobFormPage id={target.id} key={`edit-${target.id}`} />}
         {target.view === 'job' && <JobPage id={target.id} key={`job-${target.id}`} />}

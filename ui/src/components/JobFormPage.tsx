@@ -18,6 +18,7 @@ const LABELS: Record<string, string> = {
   schedule: 'Schedule',
   timezone: 'Time zone',
   type: 'Type',
+  tags: 'Tags',
   params: 'Parameters',
   'params.message': 'Message',
   'params.level': 'Level',
@@ -200,6 +201,11 @@ export function JobFormPage({ id }: { id?: number }) {
           <legend>Job</legend>
           {field('name', text('name', 'name', { required: true, maxLength: 200, autoComplete: 'off' }), { label: 'Name' })}
           {field('description', area('description', 'description', 2), { label: 'Description', optional: true })}
+          {field('tags', text('tags', 'tags', { autoComplete: 'off', spellcheck: false, placeholder: 'billing, team:payments' }), {
+            label: 'Tags',
+            optional: true,
+            hint: 'Comma-separated; to filter the list and pause or resume jobs together.',
+          })}
         </fieldset>
 
         <fieldset class="schedule-fieldset">

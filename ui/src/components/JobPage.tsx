@@ -206,6 +206,8 @@ function Settings({ job }: { job: Job }) {
       <dl class="settings">
         <dt>Type</dt>
         <dd>{job.type}</dd>
+        <dt>Tags</dt>
+        <dd class="tags">{job.tags.length === 0 ? <span class="muted">none</span> : job.tags.map((tag) => <span class="tag" key={tag}>{tag}</span>)}</dd>
         <dt>Parameters</dt>
         <dd>{params === '{}' ? <span class="muted">none</span> : <pre class="code-block">{params}</pre>}</dd>
         <dt>Overlapping runs</dt>

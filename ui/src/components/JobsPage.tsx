@@ -2,20 +2,22 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { describeSchedule, hasSecondsField, VIEWER_ZONE } from '../format';
 import { useDebounced, useNow, usePolling } from '../hooks';
+import { flash } from '../flash';
 import { followLink, href, navigate } from '../router';
-import { JOB_TYPES, type Job } from '../types';
+import { JOB_TYPES, type Job, type RecentRuns } from '../types';
 import { ErrorBanner } from './ErrorBanner';
 import { RunStatusOptions } from './RunStatusOptions';
+import { RunStrip } from './RunStrip';
 import { StatusBadge } from './StatusBadge';
 import { Time, ZoneTime } from './Time';
 
 const PAGE_SIZE = 20;
 const REFRESH_MS = 5000;
 
-/** The view's state lives in the URL (?q=&active=&type=&last=&page=), so reloads, links and Back keep it. */
+/** The view's state lives in the URL (?q=&active=&type=&last=&tag=&page=), so reloads, links and Back keep it. */
 function readQuery(query: URLSearchParams) {
   const page = Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1);
-  return { search: query.get('q') ?? '', active: query.get('active') ?? '', type: query.get('type') ?? '', last: query.get('last') ?? '', page };
+  return { search: query.get('q') ?? '', active: query.get('active') ?? '', type: query.get('type') ?? '', last: query.get('last') ?? '', tag: query.get('tag') ?? '', page };
 }
 
 function writeQuery(state: ReturnType<typeof readQuery>): string {
@@ -24,6 +26,7 @@ function writeQuery(state: ReturnType<typeof readQuery>): string {
   if (state.active) params.set('active', state.active);
   if (state.type) params.set('type', state.type);
   if (state.last) params.set('last', state.last);
+  if (state.tag) params.set('tag', state.tag);
   if (state.page > 1) params.set('page', String(state.page));
   const text = params.toString();
   return text ? `/?${text}` : '/';
@@ -58,12 +61,21 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
     isActive: state.active === '' ? undefined : state.active === 'true',
     type: state.type || undefined,
     lastStatus: state.last || undefined,
+    tag: state.tag || undefined,
     limit: PAGE_SIZE,
     offset: (state.page - 1) * PAGE_SIZE,
   };
   const jobs = usePolling(() => api.listJobs(filters), JSON.stringify(filters), REFRESH_MS);
   const page = jobs.data;
   const pages = page ? Math.max(1, Math.ceil(page.total / PAGE_SIZE)) : 1;
+  // One request for the strips of the whole page, refreshed with it.
+  const jobIds = page?.data.map((job) => job.id) ?? [];
+  const recent = usePolling<RecentRuns[]>(
+    () => (jobIds.length > 0 ? api.recentRuns(jobIds) : Promise.resolve([])),
+    `${jobIds.join(',')}-${page?.data.map((job) => job.lastRun).join(',')}`,
+    REFRESH_MS,
+  );
+  const recentByJob = new Map(recent.data?.map((entry) => [entry.jobId, entry.runs]));
 
   // A page past the end (jobs were deleted meanwhile) moves to the last page that has jobs.
   useEffect(() => {
@@ -82,7 +94,18 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
     jobs.reload();
   };
 
-  const filtered = Boolean(state.search || state.active || state.type || state.last);
+  const setActiveByTag = async (isActive: boolean) => {
+    setActionError(undefined);
+    try {
+      const { changed } = await api.setActiveByTag(state.tag, isActive);
+      flash(`${isActive ? 'Resumed' : 'Paused'} ${changed} ${changed === 1 ? 'job' : 'jobs'} tagged ${state.tag}.`);
+    } catch (error) {
+      setActionError(error as ApiError);
+    }
+    jobs.reload();
+  };
+
+  const filtered = Boolean(state.search || state.active || state.type || state.last || state.tag);
 
   return (
     <section aria-labelledby="jobs-title">
@@ -133,6 +156,22 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
           </select>
         </div>
       </form>
+      {state.tag && (
+        <div class="tag-actions" role="group" aria-label={`Jobs tagged ${state.tag}`}>
+          <span>
+            Tagged <span class="tag">{state.tag}</span>
+          </span>
+          <button type="button" class="button button--small" onClick={() => void setActiveByTag(false)}>
+            Pause all tagged {state.tag}
+          </button>
+          <button type="button" class="button button--small" onClick={() => void setActiveByTag(true)}>
+            Resume all tagged {state.tag}
+          </button>
+          <button type="button" class="link-button small" onClick={() => setFilter({ tag: '' })}>
+            Show every tag
+          </button>
+        </div>
+      )}
 
       <ErrorBanner error={jobs.error} prefix={page ? 'Could not refresh the list:' : 'Could not load the jobs:'} onRetry={jobs.reload} />
       <ErrorBanner error={actionError} />
@@ -164,12 +203,13 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
                 <th scope="col">Job’s time zone</th>
                 <th scope="col">Next run, your time ({VIEWER_ZONE})</th>
                 <th scope="col">Last run</th>
+                <th scope="col">Recent runs</th>
                 <th scope="col">Active</th>
               </tr>
             </thead>
             <tbody>
               {page.data.map((job) => (
-                <JobRow job={job} now={now} onToggle={toggle} key={job.id} />
+                <JobRow job={job} now={now} recent={recentByJob.get(job.id)} onToggle={toggle} key={job.id} />
               ))}
             </tbody>
           </table>
@@ -188,7 +228,8 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
   );
 }
 
-function JobRow({ job, now, onToggle }: { job: Job; now: number; onToggle: (job: Job) => void }) {
+function JobRow(props: { job: Job; now: number; recent: RecentRuns['runs'] | undefined; onToggle: (job: Job) => void }) {
+  const { job, now, recent, onToggle } = props;
   const description = describeSchedule(job.schedule);
   const seconds = hasSecondsField(job.schedule);
   return (
@@ -198,6 +239,16 @@ function JobRow({ job, now, onToggle }: { job: Job; now: number; onToggle: (job:
           {job.name}
         </a>
         <span class="muted small type-tag">{job.type}</span>
+        {job.tags.length > 0 && (
+          <div class="tags">
+            {job.tags.map((tag) => (
+              <a class="tag" href={href(`/?tag=${encodeURIComponent(tag)}`)} onClick={(event) => followLink(event, `/?tag=${encodeURIComponent(tag)}`)} key={tag}>
+                <span class="visually-hidden">tag </span>
+                {tag}
+              </a>
+            ))}
+          </div>
+        )}
       </th>
       <td data-label="Schedule">
         <code>{job.schedule}</code>
@@ -221,6 +272,9 @@ function JobRow({ job, now, onToggle }: { job: Job; now: number; onToggle: (job:
             <Time iso={job.lastRun} now={now} relative={false} />
           </div>
         )}
+      </td>
+      <td data-label="Recent runs" class="recent-runs">
+        {recent && <RunStrip runs={recent} />}
       </td>
       <td data-label="Active">
         <label class="switch">

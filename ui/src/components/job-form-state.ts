@@ -8,6 +8,8 @@ export interface FormState {
   schedule: string;
   timezone: string;
   type: string;
+  /** Comma-separated. */
+  tags: string;
   isActive: boolean;
   overlapPolicy: string;
   misfirePolicy: string;
@@ -36,6 +38,7 @@ export const EMPTY_FORM: FormState = {
   schedule: '',
   timezone: 'UTC',
   type: 'log',
+  tags: '',
   isActive: true,
   overlapPolicy: 'allow',
   misfirePolicy: 'run_once',
@@ -72,6 +75,7 @@ export function formFromJob(job: Job): FormState {
     schedule: job.schedule,
     timezone: job.timezone,
     type: job.type,
+    tags: job.tags.join(', '),
     isActive: job.isActive,
     overlapPolicy: job.overlapPolicy,
     misfirePolicy: job.misfirePolicy,
@@ -169,6 +173,7 @@ export function inputFromForm(form: FormState): { input: JobInput; problems: Fie
     timezone: form.timezone.trim() || 'UTC',
     type: form.type,
     params,
+    tags: form.tags.split(/[\s,]+/).filter(Boolean),
     isActive: form.isActive,
     overlapPolicy: form.overlapPolicy,
     misfirePolicy: form.misfirePolicy,

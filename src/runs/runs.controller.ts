@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { RequiredRole } from '../security/required-role.decorator';
+import { ListAllRunsQuery } from './dto/list-all-runs.query';
+import type { JobRunPageResponse } from './dto/job-run.response';
+import { RecentRunsQuery } from './dto/recent-runs.query';
+import type { RecentRunsResponse } from './dto/recent-runs.response';
+import { RunsService } from './runs.service';
+
+@ApiTags('runs')
+@Controller('runs')
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  /** Runs across all jobs, newest first, one page at a time, optionally filtered. */
+  @Get()
+  @RequiredRole('reader')
+  list(@Query() query: ListAllRunsQuery): Promise<JobRunPageResponse> {
+    return this.runs.list(query);
+  }
+
+  /** The latest runs of each of several jobs, for a page of the jobs list, in one request. */
+  @Get('recent')
+  @RequiredRole('reader')
+  recent(@Query() query: RecentRunsQuery): Promise<RecentRunsResponse[]> {
+    return this.runs.recent(query);
+  }
+}
