@@ -5,7 +5,7 @@ import { connect } from 'amqplib';
 import { ServiceProcess } from '../../test/support/service-process';
 import { startSlowHttpServer, type SlowHttpServer } from '../../test/support/slow-http-server';
 import { countOccurrences, type OccurrenceCounts, unsettledOccurrences, withClient } from './occurrence-counts';
-import type { OwnedPostgres } from './owned-postgres';
+import type { ScenarioDatabases } from './template-database';
 
 export const SECOND = 1000;
 export const AMQP_URL = process.env.FAULTS_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -87,7 +87,7 @@ export class FaultCluster {
   readonly jobIds: number[] = [];
 
   private constructor(
-    readonly postgres: OwnedPostgres,
+    readonly postgres: ScenarioDatabases,
     readonly options: ClusterOptions,
     readonly databaseName: string,
     readonly databaseUrl: string,
@@ -97,7 +97,7 @@ export class FaultCluster {
   /** The RabbitMQ queue of this cluster in broker mode: its own, deleted at the end. */
   readonly queue = `scheduler.faults.${randomBytes(4).toString('hex')}`;
 
-  static async open(postgres: OwnedPostgres, options: ClusterOptions): Promise<FaultCluster> {
+  static async open(postgres: ScenarioDatabases, options: ClusterOptions): Promise<FaultCluster> {
     const databaseName = `faults_${options.scenario.replace(/\W/g, '_')}_${randomBytes(3).toString('hex')}`;
     const databaseUrl = await postgres.createDatabase(databaseName);
     const slowServer = await startSlowHttpServer();
