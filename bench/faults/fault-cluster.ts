@@ -15,6 +15,8 @@ export const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(re
 /** A job creation refused with a 503 (an exhausted API pool) is tried this many times in all. */
 const CREATE_ATTEMPTS = 20;
 const CREATE_RETRY_DELAY_MS = 250;
+/** Several instances starting at once beside a Patroni cluster, on a loaded 2-core machine, take their time. */
+const START_TIMEOUT_MS = 90 * SECOND;
 
 /** Whether RabbitMQ answers at AMQP_URL: broker mode needs it. */
 export async function brokerReachable(): Promise<boolean> {
@@ -169,7 +171,7 @@ export class FaultCluster {
 
   private async launch(index: number): Promise<ServiceProcess> {
     const instanceId = this.instanceId(index);
-    const service = await ServiceProcess.start(this.environment(this.roleEnvironment(index)), instanceId, join(this.options.build, 'main.js'));
+    const service = await ServiceProcess.start(this.environment(this.roleEnvironment(index)), instanceId, join(this.options.build, 'main.js'), START_TIMEOUT_MS);
     this.started.push(service);
     return service;
   }
