@@ -40,6 +40,12 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(new Error('the database system is in recovery mode'))).toBe(true);
   });
 
+  it('counts a transaction that got no connection in time while the leader changed (P2028, seen in the failover scenario)', () => {
+    const message = '\nInvalid `prisma.job.findMany()` invocation:\n\n\nTransaction API error: Unable to start a transaction in the given time.';
+    expect(isDatabaseUnavailable(Object.assign(new Error(message), { code: 'P2028' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('Transaction API error: Transaction already closed'), { code: 'P2028' }))).toBe(false);
+  });
+
   it('does not count errors of the query itself', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('Unique constraint failed'), { code: 'P2002' }))).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('x'), { cause: { originalCode: '23505' } }))).toBe(false);

@@ -48,6 +48,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     /timeout exceeded when trying to connect|ECONNREFUSED|Connection terminated|DatabaseNotReachable|ECONNRESET|the database system is (starting up|shutting down)/i.test(text) ||
     // A pooled connection whose backend was terminated, and pg's refusal to reuse it in a transaction.
     /terminating connection due to administrator command|Client has encountered a connection error and is not queryable/i.test(text) ||
+    // Prisma's P2028 when the pool gave no connection within the transaction's maxWait (all of them
+    // waiting on a leader that is gone); P2028's other messages (a transaction already closed) are bugs.
+    (hasCode(error, 'P2028') && /Unable to start a transaction in the given time/i.test(text)) ||
     /Code: `(08[0-9A-Z]{3}|57P0[123]|25006)`/.test(text) ||
     // A standby answering: a server in recovery, a write refused on a read-only node.
     /the database system is in recovery mode|cannot execute \w+ in a read-only transaction/i.test(text)
