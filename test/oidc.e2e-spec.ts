@@ -1,5 +1,5 @@
 import { base64url, SignJWT } from 'jose';
-import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { OidcVerifier } from '../src/security/oidc-verifier';
 import { makeJob } from './support/factories';
 import { OidcIssuer } from './support/oidc-issuer';
@@ -67,7 +67,7 @@ describe('OIDC bearer tokens', () => {
     });
 
     it("refuse a token signed with HS256 and the issuer's public key as the secret (algorithm confusion)", async () => {
-      const publicPem = createPublicKey({ key: issuer.currentKey.publicJwk as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+      const publicPem = createPublicKey({ key: issuer.currentKey.publicJwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
       const forged = await new SignJWT({ roles: ['admin'] })
         .setProtectedHeader({ alg: 'HS256', kid: issuer.currentKey.kid })
         .setIssuer(issuer.url)

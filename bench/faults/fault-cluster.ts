@@ -5,7 +5,7 @@ import { connect } from 'amqplib';
 import { ServiceProcess } from '../../test/support/service-process';
 import { startSlowHttpServer, type SlowHttpServer } from '../../test/support/slow-http-server';
 import { countOccurrences, type OccurrenceCounts, unsettledOccurrences, withClient } from './occurrence-counts';
-import type { OwnedPostgres } from './owned-postgres';
+import type { ScenarioDatabases } from './template-database';
 
 export const SECOND = 1000;
 export const AMQP_URL = process.env.FAULTS_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -15,6 +15,8 @@ export const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(re
 /** A job creation refused with a 503 (an exhausted API pool) is tried this many times in all. */
 const CREATE_ATTEMPTS = 20;
 const CREATE_RETRY_DELAY_MS = 250;
+/** Several instances starting at once beside a Patroni cluster, on a loaded 2-core machine, take their time. */
+const START_TIMEOUT_MS = 90 * SECOND;
 
 /** Whether RabbitMQ answers at AMQP_URL: broker mode needs it. */
 export async function brokerReachable(): Promise<boolean> {
@@ -87,7 +89,7 @@ export class FaultCluster {
   readonly jobIds: number[] = [];
 
   private constructor(
-    readonly postgres: OwnedPostgres,
+    readonly postgres: ScenarioDatabases,
     readonly options: ClusterOptions,
     readonly databaseName: string,
     readonly databaseUrl: string,
@@ -97,7 +99,7 @@ export class FaultCluster {
   /** The RabbitMQ queue of this cluster in broker mode: its own, deleted at the end. */
   readonly queue = `scheduler.faults.${randomBytes(4).toString('hex')}`;
 
-  static async open(postgres: OwnedPostgres, options: ClusterOptions): Promise<FaultCluster> {
+  static async open(postgres: ScenarioDatabases, options: ClusterOptions): Promise<FaultCluster> {
     const databaseName = `faults_${options.scenario.replace(/\W/g, '_')}_${randomBytes(3).toString('hex')}`;
     const databaseUrl = await postgres.createDatabase(databaseName);
     const slowServer = await startSlowHttpServer();
@@ -169,7 +171,7 @@ export class FaultCluster {
 
   private async launch(index: number): Promise<ServiceProcess> {
     const instanceId = this.instanceId(index);
-    const service = await ServiceProcess.start(this.environment(this.roleEnvironment(index)), instanceId, join(this.options.build, 'main.js'));
+    const service = await ServiceProcess.start(this.environment(this.roleEnvironment(index)), instanceId, join(this.options.build, 'main.js'), START_TIMEOUT_MS);
     this.started.push(service);
     return service;
   }

@@ -4,10 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
-import { Client } from 'pg';
 import { findFreePort } from '../../src/database/embedded-database';
+import { createTemplate, execute, type ScenarioDatabases, TEMPLATE } from './template-database';
 
-const TEMPLATE = 'faults_template';
 const HELPER = resolve(__dirname, 'postgres-server.js');
 const START_TIMEOUT_MS = 60_000;
 
@@ -17,7 +16,7 @@ const START_TIMEOUT_MS = 60_000;
  * again on the same port (scenario "PostgreSQL restarted"). A plain Node helper process holds it
  * (postgres-server.js). Each scenario gets a database cloned from a migrated template.
  */
-export class OwnedPostgres {
+export class OwnedPostgres implements ScenarioDatabases {
   private constructor(
     private readonly helper: ChildProcess,
     private readonly lines: Interface,
@@ -32,7 +31,7 @@ export class OwnedPostgres {
     const lines = createInterface({ input: helper.stdout });
     const owned = new OwnedPostgres(helper, lines, port);
     await owned.answer('ready');
-    await owned.createTemplate(resolve(build, 'database/migrations/migrator.js'));
+    await createTemplate((name) => owned.databaseUrl(name), build);
     return owned;
   }
 
@@ -72,42 +71,14 @@ export class OwnedPostgres {
     await this.answer('started');
   }
 
-  private async createTemplate(migrator: string): Promise<void> {
-    await this.query(`CREATE DATABASE ${TEMPLATE}`);
-    // dist/ in a plain Node child: the migrator loads a WebAssembly engine that Jest's transforms do not handle.
-    const child = spawn(
-      process.execPath,
-      [
-        '-e',
-        `require(${JSON.stringify(migrator)}).applyMigrations(process.argv[1]).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); })`,
-        this.databaseUrl(TEMPLATE),
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [code] = (await once(child, 'exit')) as [number | null];
-    if (code !== 0) throw new Error(`migrating the fault suite's template failed:\n${stderr}`);
-  }
-
   /** A fresh migrated database for one scenario. */
   async createDatabase(name: string): Promise<string> {
-    await this.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
+    await execute(this.url, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
     return this.databaseUrl(name);
   }
 
   async dropDatabase(name: string): Promise<void> {
-    await this.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
-
-  private async query(sql: string): Promise<void> {
-    const client = new Client({ connectionString: this.url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
+    await execute(this.url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
 
   /** Stops the server and deletes its data (the helper does both when its stdin closes). */

@@ -4,8 +4,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The table of `npm run faults`, in Markdown (readable as it is in a terminal). */
 export function resultsTable(results: ScenarioResult[]): string {
-  const header = ['scenario', 'execution', 'expected', 'runs', 'duplicates', 'lost', 'stuck', 'worst lag', 'worst to success', 'pass'];
-  const rows = results.map(({ name, execution, counts, passed }) => [
+  const header = ['scenario', 'execution', 'expected', 'runs', 'duplicates', 'lost', 'stuck', 'worst lag', 'worst to success', 'fault to first success', 'pass'];
+  const rows = results.map(({ name, execution, counts, recoveryMs, passed }) => [
     name,
     execution,
     String(counts.expected),
@@ -15,6 +15,7 @@ export function resultsTable(results: ScenarioResult[]): string {
     String(counts.stuck),
     seconds(counts.worstLagMs),
     seconds(counts.worstRecoveryMs),
+    recoveryMs === undefined ? '-' : seconds(recoveryMs),
     passed ? 'yes' : '**NO**',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
@@ -52,7 +53,8 @@ Columns: **expected** occurrences in the window (from the jobs' cron schedules),
 (every attempt), **duplicates** as "two rows for one (job, occurrence, attempt) / two succeeded runs for one
 (job, occurrence)", **lost** occurrences without a succeeded run, **stuck** runs still running or pending
 after settling, **worst lag** from an occurrence to the start of its first attempt, **worst to success** from an
-occurrence to the start of the attempt that succeeded (a rescue waits for the lease to expire).
+occurrence to the start of the attempt that succeeded (a rescue waits for the lease to expire), **fault to
+first success** from the fault (the leader's switchover or kill) to the end of the first run that succeeded after it.
 
 ${resultsTable(results)}
 

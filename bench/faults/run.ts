@@ -6,7 +6,10 @@ import { AMQP_URL, brokerReachable } from './fault-cluster';
 import { OwnedPostgres } from './owned-postgres';
 import { resultsMarkdown, resultsTable } from './report';
 import { runScenario, type ScenarioResult } from './scenario';
-import { SCENARIOS } from './scenarios';
+import { missingTopologyPrograms } from './patroni-topology';
+import { LEADER_CHANGE_SCENARIOS, SCENARIOS } from './scenarios';
+
+const ALL = [...SCENARIOS, ...LEADER_CHANGE_SCENARIOS];
 
 /** The full run's table is published; a short run's goes with the logs. */
 const RESULTS = { full: resolve(__dirname, '../results/faults.md'), short: resolve(__dirname, '../results/tmp/faults-short.md') };
@@ -21,15 +24,21 @@ const BUILD = resolve(process.env.FAULTS_BUILD ?? resolve(__dirname, '../../dist
 async function main(): Promise<number> {
   const flags = process.argv.slice(2).filter((argument) => argument.startsWith('--'));
   const names = process.argv.slice(2).filter((argument) => !argument.startsWith('--'));
-  const unknown = names.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name));
+  const unknown = names.filter((name) => !ALL.some((scenario) => scenario.name === name));
   if (unknown.length > 0) {
-    console.error(`unknown scenario ${unknown.join(', ')}; the scenarios are: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    console.error(`unknown scenario ${unknown.join(', ')}; the scenarios are: ${ALL.map((s) => s.name).join(', ')}`);
     return 2;
   }
   const mode = flags.includes('--short') ? 'short' : 'full';
-  const chosen = names.length > 0 ? SCENARIOS.filter((scenario) => names.includes(scenario.name)) : SCENARIOS;
-  const executions = flags.includes('--inline') ? [false] : flags.includes('--broker') ? [true] : [false, true];
   const notes: string[] = [];
+  const chosen = names.length > 0 ? ALL.filter((scenario) => names.includes(scenario.name)) : [...ALL];
+  const missing = missingTopologyPrograms();
+  if (missing && chosen.some((scenario) => LEADER_CHANGE_SCENARIOS.includes(scenario))) {
+    chosen.splice(0, chosen.length, ...chosen.filter((scenario) => !LEADER_CHANGE_SCENARIOS.includes(scenario)));
+    notes.push(`The Patroni scenarios skipped: ${missing} not installed (.ci/run installs them from Debian).`);
+    console.log(notes[notes.length - 1]);
+  }
+  const executions = flags.includes('--inline') ? [false] : flags.includes('--broker') ? [true] : [false, true];
   if (executions.includes(true) && !(await brokerReachable())) {
     executions.splice(executions.indexOf(true), 1);
     notes.push(`Broker mode skipped: RabbitMQ does not answer at ${redactUrl(AMQP_URL)} (FAULTS_AMQP_URL).`);

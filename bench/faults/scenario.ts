@@ -27,6 +27,8 @@ export interface ScenarioResult {
   execution: 'inline' | 'broker';
   counts: OccurrenceCounts;
   checks: Check[];
+  /** From the fault to the first run that succeeded after it, where a scenario measures it. */
+  recoveryMs?: number;
   passed: boolean;
   seconds: number;
 }

@@ -81,6 +81,16 @@ describe('validateEnvironment, credentials', () => {
     expect(() => validateEnvironment({ OIDC_ISSUER: 'https://id.example' })).toThrow(/OIDC_AUDIENCE=undefined: must be set with OIDC_ISSUER/);
   });
 
+  it('takes DATABASE_LISTEN_URL only as a postgresql:// URL beside DATABASE_URL, shown without its password', () => {
+    const direct = 'postgresql://app:pw@db:5432/scheduler';
+    expect(validateEnvironment({ DATABASE_URL: 'postgresql://app:pw@pgbouncer:6432/scheduler', DATABASE_LISTEN_URL: direct }).DATABASE_LISTEN_URL).toBe(direct);
+    expect(validateEnvironment({}).DATABASE_LISTEN_URL).toBeUndefined();
+    expect(() => validateEnvironment({ DATABASE_URL: direct, DATABASE_LISTEN_URL: 'mysql://app:hunter2@db/x' })).toThrow(
+      /DATABASE_LISTEN_URL="mysql:\/\/redacted@db\/x": must be a postgresql:\/\/ connection URL/,
+    );
+    expect(() => validateEnvironment({ DATABASE_LISTEN_URL: direct })).toThrow(/DATABASE_LISTEN_URL="postgresql:\/\/redacted@db:5432\/scheduler": must be set with DATABASE_URL/);
+  });
+
   it('shows a bad DATABASE_URL without its password', () => {
     expect(() => validateEnvironment({ DATABASE_URL: 'mysql://app:hunter2@db/x' })).toThrow(/DATABASE_URL="mysql:\/\/redacted@db\/x"/);
   });

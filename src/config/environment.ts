@@ -33,6 +33,14 @@ export class Environment {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgresql:// connection URL' })
   DATABASE_URL?: string;
 
+  /**
+   * A direct connection to the same database for the scheduler's LISTEN, when DATABASE_URL goes
+   * through PgBouncer in transaction mode (which cannot hold a LISTEN); unset: DATABASE_URL.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgresql:// connection URL' })
+  DATABASE_LISTEN_URL?: string;
+
   @IsString()
   EMBEDDED_DATABASE_DIR: string = '.data/postgres';
 
@@ -257,6 +265,9 @@ function crossFieldProblems(environment: Environment): FieldProblem[] {
   const allowList = allowListProblems(environment.HTTP_JOBS_ALLOW);
   const { keys, problems } = parseApiKeys(environment.API_TOKENS, environment.API_KEYS);
   if (allowList.length > 0) problems.push({ field: 'HTTP_JOBS_ALLOW', message: allowList.join('; ') });
+  if (environment.DATABASE_LISTEN_URL && !environment.DATABASE_URL) {
+    problems.push({ field: 'DATABASE_LISTEN_URL', message: 'must be set with DATABASE_URL: the embedded PostgreSQL is reached directly' });
+  }
   if (environment.OIDC_ISSUER && !environment.OIDC_AUDIENCE) {
     problems.push({ field: 'OIDC_AUDIENCE', message: 'must be set with OIDC_ISSUER: a JWT is accepted only when its aud names this service' });
   }

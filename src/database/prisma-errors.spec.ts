@@ -25,11 +25,34 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('ConnectionClosed'), { name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } }))).toBe(true);
   });
 
+  it('counts a write that reached a standby: the old leader of a failover, through the proxy (25006)', () => {
+    const pgError = Object.assign(new Error('cannot execute UPDATE in a read-only transaction'), { code: '25006', severity: 'ERROR' });
+    expect(isDatabaseUnavailable(pgError)).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { name: 'DriverAdapterError', cause: { kind: 'postgres', originalCode: '25006' } }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Database error. Code: `25006`. Message: `cannot execute INSERT in a read-only transaction`'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('cannot execute INSERT in a read-only transaction'))).toBe(true);
+  });
+
+  it('counts a leader killed under the query: 57P01 from pg itself, 08006 and a lost socket', () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('connection failure'), { code: '08006' }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('the database system is in recovery mode'))).toBe(true);
+  });
+
+  it('counts a transaction that got no connection in time while the leader changed (P2028, seen in the failover scenario)', () => {
+    const message = '\nInvalid `prisma.job.findMany()` invocation:\n\n\nTransaction API error: Unable to start a transaction in the given time.';
+    expect(isDatabaseUnavailable(Object.assign(new Error(message), { code: 'P2028' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('Transaction API error: Transaction already closed'), { code: 'P2028' }))).toBe(false);
+  });
+
   it('does not count errors of the query itself', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('Unique constraint failed'), { code: 'P2002' }))).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('x'), { cause: { originalCode: '23505' } }))).toBe(false);
     expect(isDatabaseUnavailable(Object.assign(new Error('x'), { cause: { kind: 'UniqueConstraintViolation' } }))).toBe(false);
     expect(isDatabaseUnavailable(new Error('Database error. Code: `42P01`. Message: `relation "x" does not exist`'))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { cause: { originalCode: '25P02' } }))).toBe(false);
     expect(isDatabaseUnavailable('a string')).toBe(false);
   });
 });

@@ -11,19 +11,22 @@ export const isUniqueViolation = (error: unknown) => hasCode(error, 'P2002');
 export const isRecordNotFound = (error: unknown) => hasCode(error, 'P2025');
 
 /**
- * SQLSTATEs of a connection that went away rather than of a bad query: class 08 (connection
- * exception) and 57P01-57P03 (terminated by an administrator or a shutdown, server crashed, server
- * starting up). Prisma reports them as "Code: `57P01`"; its driver adapter as `originalCode`.
+ * SQLSTATEs of a server that cannot serve the statement now rather than of a bad query: class 08
+ * (connection exception), 57P01-57P03 (terminated by an administrator or a shutdown, server crashed,
+ * server starting up) and 25006 (read-only transaction: a connection that reached a standby, such as
+ * the old leader of a Patroni cluster demoted while the proxy in front still routed to it). Prisma
+ * reports them as "Code: `57P01`"; its driver adapter as `originalCode`, pg as `code`.
  */
-const CONNECTION_LOST_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123])$/;
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|25006)$/;
 
 /** The driver adapter's kinds of error for a socket that failed or a server that is full. */
 const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 
-function lostConnectionCode(error: unknown): boolean {
+function unavailableCode(error: unknown): boolean {
   for (let current = error, depth = 0; typeof current === 'object' && current !== null && depth < 5; depth += 1) {
-    const { originalCode, kind, cause } = current as { originalCode?: unknown; kind?: unknown; cause?: unknown };
-    if (typeof originalCode === 'string' && CONNECTION_LOST_SQLSTATE.test(originalCode)) return true;
+    const { originalCode, code, kind, cause } = current as { originalCode?: unknown; code?: unknown; kind?: unknown; cause?: unknown };
+    if (typeof originalCode === 'string' && UNAVAILABLE_SQLSTATE.test(originalCode)) return true;
+    if (typeof code === 'string' && UNAVAILABLE_SQLSTATE.test(code)) return true;
     if (typeof kind === 'string' && UNAVAILABLE_KINDS.has(kind)) return true;
     current = cause;
   }
@@ -31,19 +34,25 @@ function lostConnectionCode(error: unknown): boolean {
 }
 
 /**
- * The database could not be reached or gave no connection in time (pool exhausted, server down), or
- * the connection died under the query (server restarted, backend terminated): the request may
- * succeed later, so it is a 503, not a 500.
+ * The database could not be reached or gave no connection in time (pool exhausted, server down), the
+ * connection died under the query (server restarted, backend terminated), or it reached a node that
+ * cannot write (a demoted leader during a failover): the request may succeed later, so it is a 503,
+ * not a 500, and the scheduler treats it as an outage of the tick.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   // Can't reach, timed out, server closed the connection, no pooled connection in time.
   if (['P1001', 'P1002', 'P1008', 'P1017', 'P2024'].some((code) => hasCode(error, code))) return true;
-  if (lostConnectionCode(error)) return true;
+  if (unavailableCode(error)) return true;
   const text = describe(error);
   return (
     /timeout exceeded when trying to connect|ECONNREFUSED|Connection terminated|DatabaseNotReachable|ECONNRESET|the database system is (starting up|shutting down)/i.test(text) ||
     // A pooled connection whose backend was terminated, and pg's refusal to reuse it in a transaction.
     /terminating connection due to administrator command|Client has encountered a connection error and is not queryable/i.test(text) ||
-    /Code: `(08[0-9A-Z]{3}|57P0[123])`/.test(text)
+    // Prisma's P2028 when the pool gave no connection within the transaction's maxWait (all of them
+    // waiting on a leader that is gone); P2028's other messages (a transaction already closed) are bugs.
+    (hasCode(error, 'P2028') && /Unable to start a transaction in the given time/i.test(text)) ||
+    /Code: `(08[0-9A-Z]{3}|57P0[123]|25006)`/.test(text) ||
+    // A standby answering: a server in recovery, a write refused on a read-only node.
+    /the database system is in recovery mode|cannot execute \w+ in a read-only transaction/i.test(text)
   );
 }

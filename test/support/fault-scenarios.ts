@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { AMQP_URL } from '../../bench/faults/fault-cluster';
 import { OwnedPostgres } from '../../bench/faults/owned-postgres';
-import { runScenario } from '../../bench/faults/scenario';
+import { runScenario, type Scenario } from '../../bench/faults/scenario';
 import { SCENARIOS } from '../../bench/faults/scenarios';
 
 /** The service as `npm test` builds it; FAULTS_BUILD points at another build (as for `npm run faults`). */
@@ -16,11 +16,11 @@ export function brokerListening(): boolean {
 }
 
 /**
- * The six scenarios of `npm run faults` (bench/faults/), each shortened to seconds, so that a
- * regression fails CI. They run real processes of the service against a PostgreSQL of their own,
- * which one of them stops and starts again.
+ * The scenarios of `npm run faults` (bench/faults/), each shortened to seconds, so that a regression
+ * fails CI: by default the six that run real processes of the service against a PostgreSQL of the
+ * suite's own, which one of them stops and starts again; the Patroni ones start a cluster each.
  */
-export function faultScenarios(broker: boolean): void {
+export function faultScenarios(broker: boolean, scenarios: Scenario[] = SCENARIOS, timeoutMs = 60_000): void {
   let postgres: OwnedPostgres;
 
   beforeAll(async () => {
@@ -31,7 +31,7 @@ export function faultScenarios(broker: boolean): void {
     await postgres?.close();
   });
 
-  it.each(SCENARIOS.map((scenario) => [scenario.title, scenario] as const))(
+  it.each(scenarios.map((scenario) => [scenario.title, scenario] as const))(
     '%s: loses no occurrence and runs none twice',
     async (_title, scenario) => {
       const result = await runScenario(scenario, { postgres, build: BUILD, broker, mode: 'short', log: () => undefined });
@@ -40,6 +40,6 @@ export function faultScenarios(broker: boolean): void {
       expect(result.counts).toMatchObject({ duplicates: 0, doubled: 0, lost: 0, stuck: 0, unexpected: 0 });
       expect(result.counts.expected).toBeGreaterThan(0);
     },
-    60_000,
+    timeoutMs,
   );
 }

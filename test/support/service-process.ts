@@ -25,18 +25,19 @@ export class ServiceProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(environment: Record<string, string>, instanceId: string, main = MAIN): Promise<ServiceProcess> {
+  /** `startTimeoutMs`: how long it may take to answer /health/live (a loaded machine starting many processes needs more). */
+  static async start(environment: Record<string, string>, instanceId: string, main = MAIN, startTimeoutMs = 30_000): Promise<ServiceProcess> {
     const port = await findFreePort();
     const child = spawn(process.execPath, [main], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...environment, PORT: String(port), HOST: '127.0.0.1', INSTANCE_ID: instanceId },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(child, port, instanceId);
-    await service.waitUntilListening();
+    await service.waitUntilListening(startTimeoutMs);
     return service;
   }
 
-  private async waitUntilListening(timeoutMs = 30_000): Promise<void> {
+  private async waitUntilListening(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`${this.instanceId} exited early:\n${this.output.join('')}`);
