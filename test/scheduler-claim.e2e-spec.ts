@@ -1,17 +1,22 @@
-import type { Client } from 'pg';
+import { Client } from 'pg';
+import { DUE_CHANNEL } from '../src/due-notices/due-notice';
+import { RunsRepository } from '../src/runs/runs.repository';
 import { RunStore } from '../src/scheduler/run-store';
 import { startTestApp, type TestApp } from './support/test-app';
 import { withClient } from './support/test-server';
+import { waitFor } from './support/wait-for';
 
 describe('the claim, against PostgreSQL', () => {
   let t: TestApp;
   let store: RunStore;
+  let runs: RunsRepository;
   const sql = <T extends object = Record<string, unknown>>(text: string, values: unknown[] = []) =>
     withClient(t.database.url, async (client: Client) => (await client.query(text, values)).rows as T[]);
 
   beforeAll(async () => {
     t = await startTestApp({ SCHEDULER_ENABLED: 'false', SCHEDULER_POOL_SIZE: '8', RUN_LEASE_MS: '5000' });
     store = t.app.get(RunStore);
+    runs = t.app.get(RunsRepository);
   });
   afterAll(() => t.close());
   beforeEach(() => sql('TRUNCATE jobs, job_runs RESTART IDENTITY CASCADE'));
@@ -290,12 +295,54 @@ describe('the claim, against PostgreSQL', () => {
         "INSERT INTO jobs (name, schedule, is_active, updated_at) VALUES ('paused', '0 9 * * *', false, now()) RETURNING id",
       );
       const before = await sql<{ id: number; next_run: Date | null }>('SELECT id, next_run FROM jobs ORDER BY id');
-      expect(await store.enqueueManualRun(active)).toMatchObject({ job_id: active, status: 'retry_pending', attempt: 1 });
-      expect(await store.enqueueManualRun(inactive.id)).toMatchObject({ job_id: inactive.id });
-      expect(await store.enqueueManualRun(999_999)).toBeNull();
+      const queued = await runs.enqueueManual(active);
+      expect(queued).toEqual({ outcome: 'queued', runId: expect.any(Number) });
+      expect(await sql('SELECT job_id, status, attempt FROM job_runs')).toEqual([{ job_id: active, status: 'retry_pending', attempt: 1 }]);
+      expect(await runs.enqueueManual(inactive.id)).toMatchObject({ outcome: 'queued' });
+      expect(await runs.enqueueManual(999_999)).toEqual({ outcome: 'missing' });
       const started = await store.claimPending(10, 'me');
       expect(started.map((run) => run.jobId).sort()).toEqual([active, inactive.id].sort());
       expect(await sql('SELECT id, next_run FROM jobs ORDER BY id')).toEqual(before);
+    });
+  });
+
+  describe('manual runs of a job whose overlapPolicy is forbid', () => {
+    it('are refused while a run of the job is running, queued or waiting for a retry, and queued once it is done', async () => {
+      const [job] = await insertJobs(1, { extra: "overlap_policy='forbid'" });
+      for (const status of ['running', 'queued', 'retry_pending']) {
+        await sql("INSERT INTO job_runs (job_id, scheduled_for, status, run_at) VALUES ($1, now(), $2, now())", [job, status]);
+        expect(await runs.enqueueManual(job)).toEqual({ outcome: 'busy' });
+        await sql("UPDATE job_runs SET status = 'succeeded' WHERE job_id = $1", [job]);
+      }
+      expect(await runs.enqueueManual(job)).toMatchObject({ outcome: 'queued' });
+    });
+  });
+
+  describe('due notices', () => {
+    it('announce a manual run and a scheduled retry with the instant each falls due, and nothing else', async () => {
+      const listener = new Client({ connectionString: t.database.url });
+      await listener.connect();
+      try {
+        const notices: number[] = [];
+        listener.on('notification', (message) => message.channel === DUE_CHANNEL && notices.push(Number(message.payload)));
+        await listener.query(`LISTEN ${DUE_CHANNEL}`);
+        const [job] = await insertJobs(1, { extra: 'max_attempts=2' });
+        const queued = await runs.enqueueManual(job);
+        const [manual] = await store.claimPending(10, 'me');
+        const before = Date.now();
+        await store.finish('me', { runId: manual.id, jobId: job, status: 'failed', durationMs: 1, error: 'boom', output: null, retryDelayMs: 60_000 });
+        await waitFor(async () => notices.length >= 2, 5_000, 'two notices');
+        const [retryAt] = await sql<{ run_at: Date }>("SELECT run_at FROM job_runs WHERE status = 'retry_pending'");
+        expect(queued.outcome).toBe('queued');
+        expect(notices[1]).toBe(retryAt.run_at.getTime());
+        expect(notices[1]).toBeGreaterThan(before + 50_000);
+        await store.finish('me', { runId: manual.id, jobId: job, status: 'failed', durationMs: 1, error: 'late', output: null, retryDelayMs: 1 });
+        await sql('SELECT pg_notify($1, $2)', ['another channel', '1']);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(notices).toHaveLength(2);
+      } finally {
+        await listener.end();
+      }
     });
   });
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isRecordNotFound } from '../database/prisma-errors';
 import { PrismaService } from '../database/prisma.service';
+import { DUE_CHANNEL, dueNoticePayload } from '../due-notices/due-notice';
 import type { Job, Prisma } from '../generated/prisma/client';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 
@@ -14,13 +15,22 @@ const FIND_BY_ID = `
          next_run AS "nextRun", created_at AS "createdAt", updated_at AS "updatedAt"
     FROM jobs WHERE id = $1`;
 
-/** Every Prisma query on the jobs table. */
+/** A Date when the write sets one: a nextRun to announce. */
+const dueInstant = (nextRun: unknown) => (nextRun instanceof Date ? nextRun : undefined);
+
+/**
+ * Every Prisma query on the jobs table. A write that gives a job a nextRun announces it on the due
+ * channel in the same transaction, so whoever schedules wakes for it (see due-notice.ts).
+ */
 @Injectable()
 export class JobsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: Prisma.JobCreateInput): Promise<Job> {
-    return this.prisma.job.create({ data });
+  async create(data: Prisma.JobCreateInput): Promise<Job> {
+    const due = dueInstant(data.nextRun);
+    if (!due) return this.prisma.job.create({ data });
+    const [job] = await this.prisma.$transaction([this.prisma.job.create({ data }), this.notifyDue(due)]);
+    return job;
   }
 
   /**
@@ -29,8 +39,10 @@ export class JobsRepository {
    */
   createSeeded(data: Prisma.JobCreateInput, nextRunOf: (id: number) => Date | null): Promise<Job> {
     return this.prisma.$transaction(async (transaction) => {
-      const job = await transaction.job.create({ data });
-      return transaction.job.update({ where: { id: job.id }, data: { nextRun: nextRunOf(job.id) } });
+      const created = await transaction.job.create({ data });
+      const job = await transaction.job.update({ where: { id: created.id }, data: { nextRun: nextRunOf(created.id) } });
+      if (job.nextRun) await transaction.$executeRaw`SELECT pg_notify(${DUE_CHANNEL}, ${dueNoticePayload(job.nextRun)})`;
+      return job;
     });
   }
 
@@ -68,12 +80,19 @@ export class JobsRepository {
 
   /** Null when the job does not exist. */
   async update(id: number, data: Prisma.JobUpdateInput): Promise<Job | null> {
+    const due = dueInstant(data.nextRun);
     try {
-      return await this.prisma.job.update({ where: { id }, data });
+      if (!due) return await this.prisma.job.update({ where: { id }, data });
+      const [job] = await this.prisma.$transaction([this.prisma.job.update({ where: { id }, data }), this.notifyDue(due)]);
+      return job;
     } catch (error) {
       if (isRecordNotFound(error)) return null;
       throw error;
     }
+  }
+
+  private notifyDue(at: Date) {
+    return this.prisma.$executeRaw`SELECT pg_notify(${DUE_CHANNEL}, ${dueNoticePayload(at)})`;
   }
 
   /** Deletes the job and, through the foreign key, its runs. False when it did not exist. */

@@ -8,8 +8,6 @@ import { JobTypeRegistry } from '../job-types/job-type.registry';
 import type { ListRunsQuery } from '../runs/dto/list-runs.query';
 import { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { RunsRepository } from '../runs/runs.repository';
-import { RunStore } from '../scheduler/run-store';
-import { SchedulerService } from '../scheduler/scheduler.service';
 import { canonicalTimezone, nextOccurrence, nextOccurrences, UncomputableOccurrence, usesHash } from '../schedules/cron-schedule';
 import { badRequest } from '../validation/field-problems';
 import type { CreateJobDto } from './dto/create-job.dto';
@@ -31,8 +29,6 @@ export class JobsService {
     private readonly runs: RunsRepository,
     private readonly types: JobTypeRegistry,
     private readonly clock: Clock,
-    private readonly runStore: RunStore,
-    private readonly scheduler: SchedulerService,
     private readonly cache: JobCache,
     @InjectPinoLogger('Jobs') private readonly audit: PinoLogger,
   ) {}
@@ -115,13 +111,17 @@ export class JobsService {
 
   /**
    * Runs the job once, now, whether active or not, without moving its nextRun: the run is queued
-   * for the claim path like a retry, and this instance's scheduler is woken to start it.
+   * for the claim path like a retry, and the notice it sends wakes whoever schedules.
    */
   async trigger(id: number): Promise<RunResponse> {
-    const pending = await this.runStore.enqueueManualRun(id);
-    const run = pending && (await this.runs.findById(Number(pending.id)));
+    const request = await this.runs.enqueueManual(id);
+    if (request.outcome === 'busy') {
+      throw new ConflictException(
+        `overlapPolicy: job ${id} forbids overlapping runs and one is in flight (running, queued or waiting for a retry); ask again once it has finished`,
+      );
+    }
+    const run = request.outcome === 'queued' ? await this.runs.findById(request.runId) : null;
     if (!run) throw notFound(id);
-    this.scheduler.wake();
     this.audit.info({ jobId: id, runId: run.id }, 'run requested');
     return RunResponse.from(run);
   }

@@ -10,7 +10,7 @@ import { SchedulerPool } from './scheduler-pool';
 import { abandonRuns, type AbandonResult, type HandBack } from './sql/abandon-runs';
 import { claimPendingRuns } from './sql/claim-pending-runs';
 import { type ClaimedRun, toClaimedRun } from './sql/claimed-run';
-import { enqueueManualRun, type PendingRunRow } from './sql/enqueue-manual-run';
+import { earliestDue, type EarliestDue } from './sql/earliest-due';
 import { extendLeases, type LeaseRenewal } from './sql/extend-leases';
 import { type FinishOutcome, type FinishResult, finishRuns, type RunOutcome } from './sql/finish-run';
 import { pruneRuns } from './sql/prune-runs';
@@ -82,6 +82,11 @@ export class RunStore {
     return runs;
   }
 
+  /** The earliest instant anything could next be claimed (see earliest-due.ts). */
+  earliestDue(): Promise<EarliestDue> {
+    return earliestDue(this.database.pool);
+  }
+
   /** Broker mode: a worker takes a queued run. `exists` is false for an id that names no run. */
   async startQueued(runId: number, instanceId: string): Promise<{ run: ClaimedRun | null; exists: boolean }> {
     const { run, exists } = await this.starts.submit({ runId, instanceId });
@@ -136,10 +141,6 @@ export class RunStore {
     const result = await abandoning;
     if (result.jobIds.length > 0) await this.cache.invalidate(result.jobIds);
     return result;
-  }
-
-  enqueueManualRun(jobId: number): Promise<PendingRunRow | null> {
-    return enqueueManualRun(this.database.pool, jobId);
   }
 
   prune(retentionDays: number, batch: number): Promise<number | null> {

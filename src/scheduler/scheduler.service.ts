@@ -1,7 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
 import type { Environment } from '../config/environment';
 import { BrokerConnection } from '../broker/broker-connection';
 import { RunPublisher } from '../broker/run-publisher';
@@ -17,14 +15,15 @@ import { RunInterruption } from './run-interruption';
 import { RunPruner } from './run-pruner';
 import { RunStore } from './run-store';
 import type { ClaimedRun } from './sql/claimed-run';
+import { WakeUp } from './wake-up';
 
-const TICK_JOB = 'scheduler-tick';
 const RESCUE_BATCH = 1_000;
 
 /**
- * The tick: rescue abandoned runs, then claim and start due work up to this instance's free
- * concurrency, batch after batch while there is more. Ticks of one instance never overlap, and a
- * run that finishes while a backlog waits frees its slot for the backlog at once.
+ * Claims and starts due work up to this instance's free concurrency, batch after batch while there
+ * is more, whenever the wake-up says something may be due; then tells the wake-up when the next
+ * thing falls due. The safety tick also rescues abandoned runs first. A run that finishes while a
+ * backlog waits frees its slot for the backlog at once.
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -50,8 +49,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
   private backlog = false;
   private wakeScheduled = false;
   private stopping = false;
-  private startedThisTick = 0;
-  /** When the last tick completed; the readiness check reads it. */
+  private claimedThisPass = 0;
+  /** When the last claim pass completed; the readiness check reads it. */
   lastTickAt: Date | undefined;
 
   constructor(
@@ -61,7 +60,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly leases: LeaseKeeper,
     private readonly pruner: RunPruner,
     private readonly instance: InstanceIdentity,
-    private readonly registry: SchedulerRegistry,
+    private readonly wakeUp: WakeUp,
     private readonly metrics: Metrics,
     private readonly broker: BrokerConnection,
     private readonly publisher: RunPublisher,
@@ -90,7 +89,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     return this.executes;
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     if (this.brokered) this.broker.start();
     if (this.executes) this.leases.start();
     if (this.brokered && this.executes) {
@@ -101,20 +100,19 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       this.logger.log('SCHEDULER_ENABLED=false: this instance does not schedule');
       return;
     }
-    const job = CronJob.from({ cronTime: this.environment.SCHEDULER_TICK, onTick: () => void this.tick(), start: true });
-    this.registry.addCronJob(TICK_JOB, job);
     this.pruner.start();
+    await this.wakeUp.start({ claim: () => this.claim(), safetyTick: () => this.tick() });
     this.logger.log(
-      `instance ${this.instance.id} ticks on "${this.environment.SCHEDULER_TICK}" in ${this.brokered ? 'broker' : 'inline'} mode, ` +
+      `instance ${this.instance.id} wakes at each due instant and on notices, with a safety tick on "${this.environment.SCHEDULER_TICK}", ` +
+        `in ${this.brokered ? 'broker' : 'inline'} mode, ` +
         `concurrency ${this.environment.SCHEDULER_CONCURRENCY}, batch ${this.environment.SCHEDULER_BATCH_SIZE}`,
     );
   }
 
-  /** One tick; skipped when the previous one is still going. Never rejects. */
+  /** The safety tick: rescue, then claim. Skipped when the previous one is still going. Never rejects. */
   async tick(): Promise<void> {
     if (this.ticking || this.stopping) return;
     this.ticking = true;
-    this.startedThisTick = 0;
     try {
       const rescued = await this.store.abandonExpired(RESCUE_BATCH);
       this.metrics.abandonedRuns.inc(rescued.abandoned);
@@ -122,11 +120,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
         this.logger.warn(`abandoned ${rescued.abandoned} runs whose instance stopped renewing their lease; ${rescued.retried} retried`);
       }
       if (this.brokered) await this.republishStale();
-      await this.drain();
-      this.outage.succeeded();
-      this.lastTickAt = new Date();
+      await this.claimOrThrow();
       this.metrics.ticks.inc();
-      this.metrics.claimedPerTick.observe(this.startedThisTick);
     } catch (error) {
       this.metrics.tickErrors.inc();
       this.outage.failed(error);
@@ -135,9 +130,25 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
-  /** Starts pending work now rather than at the next tick (a run asked for through the API). */
-  wake(): void {
-    if (this.enabled && !this.stopping) this.drain().catch((error: unknown) => this.outage.failed(error));
+  /** A wake-up: claim what is due, then arm the timer for what falls due next. Never rejects. */
+  async claim(): Promise<void> {
+    if (this.stopping) return;
+    try {
+      await this.claimOrThrow();
+    } catch (error) {
+      this.metrics.tickErrors.inc();
+      this.outage.failed(error);
+    }
+  }
+
+  private async claimOrThrow(): Promise<void> {
+    this.claimedThisPass = 0;
+    await this.drain();
+    this.metrics.claimedPerTick.observe(this.claimedThisPass);
+    // With every slot taken, the runs that finish wake the claim; a timer would only spin.
+    if (!this.backlog && !this.stopping) this.wakeUp.arm(await this.store.earliestDue());
+    this.outage.succeeded();
+    this.lastTickAt = new Date();
   }
 
   /** Claims work until nothing more is due or every slot is taken; concurrent calls share one loop. */
@@ -186,6 +197,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Claimed runs are committed: start them here, or hand them to the workers. */
   private async dispatch(runs: ClaimedRun[]): Promise<void> {
+    this.claimedThisPass += runs.length;
     if (!this.brokered) {
       runs.forEach((run) => void this.start(run));
       return;
@@ -194,7 +206,6 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       this.logger.warn(`FAULT_EXIT_BEFORE_PUBLISH: exiting with ${runs.length} runs committed but not published`);
       process.exit(86);
     }
-    this.startedThisTick += runs.length;
     await this.publisher.publish(runs.map((run) => run.id));
   }
 
@@ -220,7 +231,6 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       this.logger.error(`run ${run.id} of job ${run.jobId} crashed the executor: ${describe(error)}`);
     });
     this.inFlight.add(run.id, controller, done);
-    this.startedThisTick += 1;
     this.metrics.runsInFlight.set(this.inFlight.size);
     return done.then(() => {
       this.metrics.runsInFlight.set(this.inFlight.size);
@@ -237,7 +247,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     this.wakeScheduled = true;
     setImmediate(() => {
       this.wakeScheduled = false;
-      this.wake();
+      void this.claim();
     });
   }
 
@@ -248,7 +258,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     if (this.enabled) {
-      await this.registry.getCronJob(TICK_JOB).stop();
+      await this.wakeUp.stop();
       this.pruner.stop();
       await this.draining?.catch(() => undefined);
     }
