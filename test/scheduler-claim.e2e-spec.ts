@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DUE_CHANNEL } from '../src/due-notices/due-notice';
+import { Metrics } from '../src/observability/metrics';
 import { RunsRepository } from '../src/runs/runs.repository';
 import { RunStore } from '../src/scheduler/run-store';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -51,6 +52,21 @@ describe('the claim, against PostgreSQL', () => {
     expect(claimers.filter((claimed) => claimed.length > 0).length).toBeGreaterThan(1);
     const perJob = await sql<{ runs: string }>('SELECT count(*) AS runs FROM job_runs GROUP BY job_id');
     expect(perJob.every((row) => row.runs === '1')).toBe(true);
+  });
+
+  it('claims the other due jobs when one job\'s next occurrence cannot be computed, and shows the reason on that job', async () => {
+    const [broken] = await insertJobs(1, { extra: "timezone='Mars/Olympus'" });
+    const fine = await insertJobs(3);
+    const metrics = t.app.get(Metrics);
+    const errorsBefore = (await metrics.scheduleErrors.get()).values[0]?.value ?? 0;
+    const claimed = await claimUntilEmpty('me');
+    expect(claimed.sort()).toEqual([broken, ...fine].sort());
+    const [job] = await sql<{ next_run: Date | null; schedule_error: string | null }>('SELECT next_run, schedule_error FROM jobs WHERE id = $1', [broken]);
+    expect(job).toEqual({ next_run: null, schedule_error: expect.stringContaining('Mars/Olympus') });
+    expect(await sql('SELECT count(*)::int AS n FROM jobs WHERE next_run IS NOT NULL AND schedule_error IS NULL')).toEqual([{ n: 3 }]);
+    expect((await metrics.scheduleErrors.get()).values[0].value).toBe(errorsBefore + 1);
+    const { body } = await t.http.get(`/jobs/${broken}`).expect(200);
+    expect(body).toMatchObject({ nextRun: null, scheduleError: expect.stringContaining('Mars/Olympus') });
   });
 
   it('never claims a job that is not due or not active', async () => {

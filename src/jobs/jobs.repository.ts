@@ -12,7 +12,7 @@ const FIND_BY_ID = `
   SELECT id, name, description, schedule, timezone, type, params, is_active AS "isActive",
          overlap_policy AS "overlapPolicy", misfire_policy AS "misfirePolicy", max_attempts AS "maxAttempts",
          retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs", last_run AS "lastRun", last_status AS "lastStatus",
-         next_run AS "nextRun", created_at AS "createdAt", updated_at AS "updatedAt"
+         next_run AS "nextRun", schedule_error AS "scheduleError", created_at AS "createdAt", updated_at AS "updatedAt"
     FROM jobs WHERE id = $1`;
 
 /** A Date when the write sets one: a nextRun to announce. */

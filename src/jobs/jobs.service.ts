@@ -78,6 +78,7 @@ export class JobsService {
         dto.isActive ?? current.isActive,
         id,
       );
+      data.scheduleError = null;
     }
     const job = await this.saving(dto.name ?? current.name, () => this.jobs.update(id, data));
     await this.cache.invalidate([id]);

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JobCache } from '../cache/job-cache';
 import type { Environment } from '../config/environment';
@@ -31,6 +31,7 @@ export interface DueClaim {
  */
 @Injectable()
 export class RunStore {
+  private readonly logger = new Logger('RunStore');
   private readonly leaseMs: number;
   private readonly misfireThresholdMs: number;
   /** Inline mode starts claimed runs here; broker mode queues them for a worker. */
@@ -70,7 +71,12 @@ export class RunStore {
   }
 
   private count(advances: JobAdvance[]): void {
-    for (const { job, run, misfired } of advances) {
+    for (const { job, run, misfired, scheduleError } of advances) {
+      if (scheduleError) {
+        // Logged once: with no next run, the job is not claimed again until it is changed.
+        this.logger.error(`job ${job.id} (${job.name}) is no longer scheduled: ${scheduleError}; change its schedule or timezone to resume it`);
+        this.metrics.scheduleErrors.inc();
+      }
       if (run?.status === 'skipped') this.metrics.jobRuns.inc({ type: job.type, status: 'skipped' });
       if (misfired) this.metrics.misfires.inc({ policy: job.misfire_policy });
     }

@@ -23,9 +23,10 @@ export async function recordClaims(
   leaseMs: number,
   claimedStatus: ClaimedStatus,
 ): Promise<ClaimedRunRow[]> {
-  const claims = advances.map(({ job, nextRun, run }) => ({
+  const claims = advances.map(({ job, nextRun, scheduleError, run }) => ({
     id: job.id,
     next_run: nextRun,
+    schedule_error: scheduleError,
     starts: run?.status === 'running',
     status: run ? (run.status === 'running' ? claimedStatus : run.status) : null,
     scheduled_for: run?.scheduledFor ?? null,
@@ -34,11 +35,12 @@ export async function recordClaims(
   const { rows } = await transaction.query<{ id: string; job_id: number; scheduled_for: Date; attempt: number; started_at: Date }>(
     `WITH claim AS (
        SELECT * FROM json_to_recordset($1::json)
-                  AS c(id int, next_run timestamptz, starts boolean, status text, scheduled_for timestamptz, error text)
+                  AS c(id int, next_run timestamptz, schedule_error text, starts boolean, status text, scheduled_for timestamptz, error text)
      ),
      advanced AS (
        UPDATE jobs j
           SET next_run = c.next_run,
+              schedule_error = c.schedule_error,
               last_run = CASE WHEN c.starts AND $4 = 'running' THEN now() ELSE j.last_run END,
               last_status = CASE WHEN c.starts THEN $4::"RunStatus" ELSE j.last_status END
          FROM claim c
