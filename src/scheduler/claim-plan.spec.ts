@@ -1,7 +1,7 @@
 import { UncomputableOccurrence } from '../schedules/cron-schedule';
 import { OVERLAP_SKIP_REASON, planClaims } from './claim-plan';
 import { NextRunCalculator } from './next-run-calculator';
-import type { DueJobRow } from './sql/select-due-jobs';
+import type { DueJobRow } from './sql/select-due-work';
 
 const MINUTE = 60_000;
 const next = new NextRunCalculator().next;

@@ -1,5 +1,5 @@
 import { UncomputableOccurrence } from '../schedules/cron-schedule';
-import type { DueJobRow } from './sql/select-due-jobs';
+import type { DueJobRow } from './sql/select-due-work';
 
 export type NextOccurrence = (schedule: string, timezone: string, after: Date, seed?: number) => Date | null;
 

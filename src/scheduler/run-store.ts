@@ -8,21 +8,43 @@ import { GroupCommit } from './group-commit';
 import { NextRunCalculator } from './next-run-calculator';
 import { SchedulerPool } from './scheduler-pool';
 import { abandonRuns, type AbandonResult, type HandBack } from './sql/abandon-runs';
-import { claimPendingRuns } from './sql/claim-pending-runs';
 import { type ClaimedRun, toClaimedRun } from './sql/claimed-run';
-import { earliestDue, type EarliestDue } from './sql/earliest-due';
 import { extendLeases, type LeaseRenewal } from './sql/extend-leases';
 import { type FinishOutcome, type FinishResult, finishRuns, type RunOutcome } from './sql/finish-run';
 import { pruneRuns } from './sql/prune-runs';
 import { type ClaimedStatus, recordClaims } from './sql/record-claims';
 import { requeueStaleRuns } from './sql/requeue-stale-runs';
 import { type QueuedStart, startQueuedRuns } from './sql/start-queued-run';
-import { selectDueJobs } from './sql/select-due-jobs';
+import type { NextDue } from './wake-up';
+import { type DueJobRow, type DueRunRow, selectDueWork } from './sql/select-due-work';
+import { startDueRuns } from './sql/start-due-runs';
 
-export interface DueClaim {
-  /** Due jobs the claim looked at; fewer than asked means no more are due right now. */
+export interface Claim {
+  /** Due jobs and runs the claim took; fewer than asked means no more were due. */
   selected: number;
   runs: ClaimedRun[];
+  /**
+   * Set when nothing is left due after this claim: the earliest instant anything falls due next
+   * (null: nothing scheduled), by the claim's clock. Unset: claim again, more may be due now.
+   */
+  next?: NextDue;
+}
+
+/** The first `limit` of due jobs and due runs together, in due order: what one claim takes. */
+function inDueOrder(jobs: DueJobRow[], runs: DueRunRow[], limit: number): { jobs: DueJobRow[]; runs: DueRunRow[] } {
+  let j = 0;
+  let r = 0;
+  while (j + r < limit && (j < jobs.length || r < runs.length)) {
+    if (r >= runs.length || (j < jobs.length && jobs[j].next_run <= runs[r].run_at)) j += 1;
+    else r += 1;
+  }
+  return { jobs: jobs.slice(0, j), runs: runs.slice(0, r) };
+}
+
+/** The earliest of the instants given, ignoring nulls; null when there is none. */
+function earliest(instants: (Date | null)[]): Date | null {
+  const times = instants.filter((at): at is Date => at !== null).map((at) => at.getTime());
+  return times.length > 0 ? new Date(Math.min(...times)) : null;
 }
 
 /**
@@ -54,20 +76,28 @@ export class RunStore {
   }
 
   /**
-   * One short transaction: lock due jobs (SKIP LOCKED), move each to its next occurrence, insert
-   * their runs, commit. Nothing executes while the locks are held.
+   * The one claim: in one short transaction, lock due jobs and due runs (SKIP LOCKED), take the first
+   * `limit` of them in due order, move each job to its next occurrence, insert and start the runs,
+   * commit. Nothing executes while the locks are held. `now` is the claim's clock (the database's
+   * when omitted).
    */
-  async claimDue(limit: number, instanceId: string): Promise<DueClaim> {
+  async claim(limit: number, instanceId: string, now?: Date): Promise<Claim> {
     const claim = await this.database.transaction(async (transaction) => {
-      const due = await selectDueJobs(transaction, limit);
-      if (due.length === 0) return { jobIds: [], runs: [], advances: [] };
-      const advances = planClaims(due, this.misfireThresholdMs, this.nextRuns.next);
-      const rows = await recordClaims(transaction, advances, instanceId, this.leaseMs, this.claimedStatus);
-      return { jobIds: due.map((job) => job.id), runs: rows.map(toClaimedRun), advances };
+      const work = await selectDueWork(transaction, limit, now ?? null);
+      const taken = inDueOrder(work.jobs, work.runs, limit);
+      const advances = planClaims(taken.jobs, this.misfireThresholdMs, this.nextRuns.next);
+      const jobRows = await recordClaims(transaction, advances, instanceId, this.leaseMs, this.claimedStatus, work.now);
+      const runRows = await startDueRuns(transaction, taken.runs.map((run) => run.id), instanceId, this.leaseMs, this.claimedStatus, work.now);
+      const selected = taken.jobs.length + taken.runs.length;
+      // A job moved to an occurrence that is already due (a late claim) is due again at once.
+      const drained = selected < limit && advances.every((advance) => advance.nextRun === null || advance.nextRun > work.now);
+      const next = drained ? { at: earliest([work.nextDueAt, ...advances.map((advance) => advance.nextRun)]), dbNow: work.now } : undefined;
+      return { advances, runs: [...runRows, ...jobRows].map(toClaimedRun), selected, next };
     });
     this.count(claim.advances);
-    if (claim.jobIds.length > 0) await this.cache.invalidate(claim.jobIds);
-    return { selected: claim.jobIds.length, runs: claim.runs };
+    const jobIds = [...new Set(claim.runs.map((run) => run.jobId).concat(claim.advances.map((advance) => advance.job.id)))];
+    if (jobIds.length > 0) await this.cache.invalidate(jobIds);
+    return { selected: claim.selected, runs: claim.runs, next: claim.next };
   }
 
   private count(advances: JobAdvance[]): void {
@@ -80,17 +110,6 @@ export class RunStore {
       if (run?.status === 'skipped') this.metrics.jobRuns.inc({ type: job.type, status: 'skipped' });
       if (misfired) this.metrics.misfires.inc({ policy: job.misfire_policy });
     }
-  }
-
-  async claimPending(limit: number, instanceId: string): Promise<ClaimedRun[]> {
-    const runs = (await claimPendingRuns(this.database.pool, limit, instanceId, this.leaseMs, this.claimedStatus)).map(toClaimedRun);
-    if (runs.length > 0) await this.cache.invalidate(runs.map((run) => run.jobId));
-    return runs;
-  }
-
-  /** The earliest instant anything could next be claimed (see earliest-due.ts). */
-  earliestDue(): Promise<EarliestDue> {
-    return earliestDue(this.database.pool);
   }
 
   /** Broker mode: a worker takes a queued run. `exists` is false for an id that names no run. */

@@ -145,8 +145,6 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     this.claimedThisPass = 0;
     await this.drain();
     this.metrics.claimedPerTick.observe(this.claimedThisPass);
-    // With every slot taken, the runs that finish wake the claim; a timer would only spin.
-    if (!this.backlog && !this.stopping) this.wakeUp.arm(await this.store.earliestDue());
     this.outage.succeeded();
     this.lastTickAt = new Date();
   }
@@ -176,20 +174,16 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     return this.brokered ? batch : Math.min(batch, concurrency - this.inFlight.size);
   }
 
+  /** Claims in due order until a claim leaves nothing due (then arms the timer) or every slot is taken. */
   private async claimUntilFullOrEmpty(): Promise<void> {
     while (!this.stopping) {
-      const pendingLimit = this.capacity();
-      if (pendingLimit <= 0) return this.markBacklog();
-      const pending = await this.store.claimPending(pendingLimit, this.instance.id);
-      await this.dispatch(pending);
-      const dueLimit = this.capacity();
-      if (dueLimit <= 0) return this.markBacklog();
-      const due = await this.store.claimDue(dueLimit, this.instance.id);
-      await this.dispatch(due.runs);
-      // A claim moves each job one occurrence on, so a job that fell behind may be due again:
-      // only a claim that finds nothing at all means the backlog is drained.
-      if (pending.length === 0 && due.selected === 0) {
+      const limit = this.capacity();
+      if (limit <= 0) return this.markBacklog();
+      const claim = await this.store.claim(limit, this.instance.id);
+      await this.dispatch(claim.runs);
+      if (claim.next) {
         this.backlog = false;
+        this.wakeUp.arm(claim.next);
         return;
       }
     }

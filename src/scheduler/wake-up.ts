@@ -2,7 +2,12 @@ import { Logger } from '@nestjs/common';
 import type { Clock } from '../clock/clock';
 import { describe } from '../observability/describe-error';
 import { nextOccurrence } from '../schedules/cron-schedule';
-import type { EarliestDue } from './sql/earliest-due';
+
+/** When anything next falls due (null: nothing is scheduled), with the database clock it was read by. */
+export interface NextDue {
+  at: Date | null;
+  dbNow: Date;
+}
 
 /** setTimeout's longest delay; a later instant is reached in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -67,7 +72,7 @@ export class WakeUp {
   }
 
   /** After a claim: sleep until the earliest due instant, or a notice of an earlier one. */
-  arm(earliest: EarliestDue): void {
+  arm(earliest: NextDue): void {
     this.offsetMs = earliest.dbNow.getTime() - this.clock.now().getTime();
     const candidates = [earliest.at?.getTime(), this.noticedAt].filter((at): at is number => at !== undefined);
     this.noticedAt = undefined;
