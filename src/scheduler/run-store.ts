@@ -131,8 +131,8 @@ export class RunStore {
     return results;
   }
 
-  requeueStale(olderThanMs: number, limit: number): Promise<number[]> {
-    return requeueStaleRuns(this.database.pool, olderThanMs, limit);
+  requeueStale(olderThanMs: number, limit: number, now?: Date): Promise<number[]> {
+    return requeueStaleRuns(this.database.pool, olderThanMs, limit, now);
   }
 
   /**
@@ -154,8 +154,8 @@ export class RunStore {
     return extendLeases(this.database.pool, runIds, instanceId, this.leaseMs);
   }
 
-  abandonExpired(limit: number): Promise<AbandonResult> {
-    return this.invalidatingAbandoned(abandonRuns(this.database.pool, limit, this.leaseMs));
+  abandonExpired(limit: number, now?: Date): Promise<AbandonResult> {
+    return this.invalidatingAbandoned(abandonRuns(this.database.pool, limit, this.leaseMs, undefined, now));
   }
 
   handBack(handBack: HandBack): Promise<AbandonResult> {

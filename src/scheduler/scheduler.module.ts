@@ -5,7 +5,13 @@ import { Clock } from '../clock/clock';
 import type { Environment } from '../config/environment';
 import { DatabaseTarget } from '../database/database-target';
 import { JobTypesModule } from '../job-types/job-types.module';
+import { BrokerDispatcher } from './broker-dispatcher';
+import { ClaimLoop } from './claim-loop';
+import { Dispatcher } from './dispatcher';
 import { DueListener } from './due-listener';
+import { InlineDispatcher } from './inline-dispatcher';
+import { LocalRuns } from './local-runs';
+import { Rescuer } from './rescuer';
 import { InFlightRuns } from './in-flight-runs';
 import { InstanceIdentity } from './instance-identity';
 import { LeaseKeeper } from './lease-keeper';
@@ -28,6 +34,10 @@ function createWakeUp(config: ConfigService<Environment, true>, target: Database
   return wakeUp;
 }
 
+function chooseDispatcher(config: ConfigService<Environment, true>, inline: InlineDispatcher, broker: BrokerDispatcher): Dispatcher {
+  return config.get('EXECUTION_MODE', { infer: true }) === 'broker' ? broker : inline;
+}
+
 @Module({
   imports: [JobTypesModule, BrokerModule],
   providers: [
@@ -40,6 +50,12 @@ function createWakeUp(config: ConfigService<Environment, true>, target: Database
     LeaseKeeper,
     RunPruner,
     RunConsumer,
+    LocalRuns,
+    InlineDispatcher,
+    BrokerDispatcher,
+    { provide: Dispatcher, inject: [ConfigService, InlineDispatcher, BrokerDispatcher], useFactory: chooseDispatcher },
+    ClaimLoop,
+    Rescuer,
     { provide: WakeUp, inject: [ConfigService, DatabaseTarget, Clock], useFactory: createWakeUp },
     SchedulerService,
   ],
