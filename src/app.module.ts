@@ -8,6 +8,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './observability/logging.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { RedisModule } from './redis/redis.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { UiModule } from './ui/ui.module';
 import { SecurityModule } from './security/security.module';
@@ -23,6 +24,7 @@ import { SecurityModule } from './security/security.module';
     CacheModule,
     SecurityModule,
     JobsModule,
+    SchedulerModule,
     SchedulesModule,
     HealthModule,
     UiModule,

@@ -45,6 +45,7 @@ describe('jobs API', () => {
         lastRun: null,
         lastStatus: null,
         nextRun: next.toISOString(),
+        scheduleError: null,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.stringMatching(/Z$/),
       });

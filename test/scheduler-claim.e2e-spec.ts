@@ -1,17 +1,24 @@
-import type { Client } from 'pg';
+import { Client } from 'pg';
+import { DUE_CHANNEL } from '../src/due-notices/due-notice';
+import { Metrics } from '../src/observability/metrics';
+import { JobsRepository } from '../src/jobs/jobs.repository';
 import { RunStore } from '../src/scheduler/run-store';
 import { startTestApp, type TestApp } from './support/test-app';
 import { withClient } from './support/test-server';
+import { waitFor } from './support/wait-for';
 
 describe('the claim, against PostgreSQL', () => {
   let t: TestApp;
   let store: RunStore;
+  let enqueueManual: (jobId: number) => ReturnType<JobsRepository['enqueueManualRun']>;
   const sql = <T extends object = Record<string, unknown>>(text: string, values: unknown[] = []) =>
     withClient(t.database.url, async (client: Client) => (await client.query(text, values)).rows as T[]);
 
   beforeAll(async () => {
     t = await startTestApp({ SCHEDULER_ENABLED: 'false', SCHEDULER_POOL_SIZE: '8', RUN_LEASE_MS: '5000' });
     store = t.app.get(RunStore);
+    const jobs = t.app.get(JobsRepository);
+    enqueueManual = (jobId) => jobs.enqueueManualRun(jobId, async () => undefined);
   });
   afterAll(() => t.close());
   beforeEach(() => sql('TRUNCATE jobs, job_runs RESTART IDENTITY CASCADE'));
@@ -31,7 +38,7 @@ describe('the claim, against PostgreSQL', () => {
   async function claimUntilEmpty(instanceId: string, batch = 50) {
     const claimed: number[] = [];
     for (;;) {
-      const { selected, runs } = await store.claimDue(batch, instanceId);
+      const { selected, runs } = await store.claim(batch, instanceId);
       claimed.push(...runs.map((run) => run.jobId));
       if (selected === 0) return claimed;
     }
@@ -48,16 +55,31 @@ describe('the claim, against PostgreSQL', () => {
     expect(perJob.every((row) => row.runs === '1')).toBe(true);
   });
 
+  it('claims the other due jobs when one job\'s next occurrence cannot be computed, and shows the reason on that job', async () => {
+    const [broken] = await insertJobs(1, { extra: "timezone='Mars/Olympus'" });
+    const fine = await insertJobs(3);
+    const metrics = t.app.get(Metrics);
+    const errorsBefore = (await metrics.scheduleErrors.get()).values[0]?.value ?? 0;
+    const claimed = await claimUntilEmpty('me');
+    expect(claimed.sort()).toEqual([broken, ...fine].sort());
+    const [job] = await sql<{ next_run: Date | null; schedule_error: string | null }>('SELECT next_run, schedule_error FROM jobs WHERE id = $1', [broken]);
+    expect(job).toEqual({ next_run: null, schedule_error: expect.stringContaining('Mars/Olympus') });
+    expect(await sql('SELECT count(*)::int AS n FROM jobs WHERE next_run IS NOT NULL AND schedule_error IS NULL')).toEqual([{ n: 3 }]);
+    expect((await metrics.scheduleErrors.get()).values[0].value).toBe(errorsBefore + 1);
+    const { body } = await t.http.get(`/jobs/${broken}`).expect(200);
+    expect(body).toMatchObject({ nextRun: null, scheduleError: expect.stringContaining('Mars/Olympus') });
+  });
+
   it('never claims a job that is not due or not active', async () => {
     await insertJobs(3, { nextRun: "now() + interval '1 minute'" });
     await insertJobs(3, { extra: 'is_active=false' });
-    expect(await store.claimDue(100, 'me')).toEqual({ selected: 0, runs: [] });
+    expect(await store.claim(100, 'me')).toMatchObject({ selected: 0, runs: [] });
     expect(await sql('SELECT * FROM job_runs')).toEqual([]);
   });
 
   it('records the run under this instance with a lease, and the job its lastRun, lastStatus and next occurrence', async () => {
     const [id] = await insertJobs(1, { schedule: '*/10 * * * * *', nextRun: "date_trunc('second', now()) - interval '1 second'" });
-    const { runs } = await store.claimDue(10, 'instance-x');
+    const { runs } = await store.claim(10, 'instance-x');
     expect(runs).toHaveLength(1);
     const [run] = await sql<{ instance_id: string; status: string; started_at: Date; lease_expires_at: Date; attempt: number }>(
       'SELECT * FROM job_runs',
@@ -73,9 +95,9 @@ describe('the claim, against PostgreSQL', () => {
 
   it('records a skipped run for a forbid job whose previous run is still running', async () => {
     const [id] = await insertJobs(1, { schedule: '* * * * * *', extra: "overlap_policy='forbid'" });
-    await store.claimDue(10, 'me');
+    await store.claim(10, 'me');
     await sql("UPDATE jobs SET next_run = now() - interval '1 second' WHERE id = $1", [id]);
-    const second = await store.claimDue(10, 'me');
+    const second = await store.claim(10, 'me');
     expect(second.runs).toEqual([]);
     const runs = await sql<{ status: string; error: string | null }>('SELECT status, error FROM job_runs ORDER BY id');
     expect(runs.map((run) => run.status)).toEqual(['running', 'skipped']);
@@ -111,7 +133,7 @@ describe('the claim, against PostgreSQL', () => {
   describe('leases, outcomes and retries', () => {
     it('abandons a run whose lease expired, retries it elsewhere, and refuses the late outcome of the first holder', async () => {
       await insertJobs(1);
-      const [claimed] = (await store.claimDue(10, 'frozen')).runs;
+      const [claimed] = (await store.claim(10, 'frozen')).runs;
       await sql("UPDATE job_runs SET lease_expires_at = now() - interval '1 millisecond'");
       expect(await store.abandonExpired(100)).toMatchObject({ abandoned: 1, retried: 1 });
 
@@ -119,7 +141,7 @@ describe('the claim, against PostgreSQL', () => {
       expect(late.recorded).toBe(false);
       expect(await store.extendLeases([claimed.id], 'frozen')).toEqual({ held: new Set(), lost: new Set([claimed.id]) });
 
-      const [retry] = await store.claimPending(10, 'rescuer');
+      const [retry] = (await store.claim(10, 'rescuer')).runs;
       expect(retry).toMatchObject({ jobId: claimed.jobId, attempt: 2, scheduledFor: claimed.scheduledFor });
       expect(await store.extendLeases([retry.id], 'rescuer')).toEqual({ held: new Set([retry.id]), lost: new Set() });
       const done = await store.finish('rescuer', { runId: retry.id, jobId: retry.jobId, status: 'succeeded', durationMs: 5, error: null, output: 'ok', retryDelayMs: 0 });
@@ -139,7 +161,7 @@ describe('the claim, against PostgreSQL', () => {
     // renewed was reported "lost" and interrupted.
     it('does not take a run this instance has just finished for a lost one', async () => {
       await insertJobs(2);
-      const [finished, running] = (await store.claimDue(10, 'me')).runs;
+      const [finished, running] = (await store.claim(10, 'me')).runs;
       await store.finish('me', { runId: finished.id, jobId: finished.jobId, status: 'succeeded', durationMs: 1, error: null, output: null, retryDelayMs: 0 });
 
       expect(await store.extendLeases([finished.id, running.id], 'me')).toEqual({ held: new Set([running.id]), lost: new Set() });
@@ -150,7 +172,7 @@ describe('the claim, against PostgreSQL', () => {
     // former bound of three; the backoff makes a run of kills outlast itself instead.
     it('retries an abandoned occurrence at once, then after one lease, two, four…', async () => {
       await insertJobs(1);
-      await store.claimDue(10, 'dies');
+      await store.claim(10, 'dies');
       const waits: number[] = [];
       for (let round = 0; round < 4; round += 1) {
         await sql("UPDATE job_runs SET lease_expires_at = now() - interval '1 millisecond' WHERE status = 'running'");
@@ -160,7 +182,7 @@ describe('the claim, against PostgreSQL', () => {
         );
         waits.push(Math.round(retry.wait_ms / 1000) || 0);
         await sql("UPDATE job_runs SET run_at = now() WHERE status = 'retry_pending'");
-        await store.claimPending(10, 'dies');
+        await store.claim(10, 'dies');
       }
       // RUN_LEASE_MS is 5 s here.
       expect(waits).toEqual([0, 5, 10, 20]);
@@ -168,12 +190,12 @@ describe('the claim, against PostgreSQL', () => {
 
     it('stops granting extra attempts after ten abandonments of one occurrence', async () => {
       await insertJobs(1);
-      await store.claimDue(10, 'dies');
+      await store.claim(10, 'dies');
       for (let round = 0; round < 11; round += 1) {
         await sql("UPDATE job_runs SET lease_expires_at = now() - interval '1 millisecond' WHERE status = 'running'");
         await store.abandonExpired(100);
         await sql("UPDATE job_runs SET run_at = now() WHERE status = 'retry_pending'");
-        await store.claimPending(10, 'dies');
+        await store.claim(10, 'dies');
       }
       const runs = await sql<{ attempt: number; status: string }>('SELECT attempt, status FROM job_runs ORDER BY attempt');
       expect(runs.map((run) => run.status)).toEqual(Array.from({ length: 11 }, () => 'abandoned'));
@@ -181,7 +203,7 @@ describe('the claim, against PostgreSQL', () => {
 
     it('inserts the next attempt of a failed run with the backoff, and does not start it early', async () => {
       await insertJobs(1, { extra: 'max_attempts=2' });
-      const [claimed] = (await store.claimDue(10, 'me')).runs;
+      const [claimed] = (await store.claim(10, 'me')).runs;
       const result = await store.finish('me', { runId: claimed.id, jobId: claimed.jobId, status: 'failed', durationMs: 3, error: 'boom', output: null, retryDelayMs: 60_000 });
       expect(result).toEqual({ recorded: true, retryRunId: expect.any(Number) });
       const [retry] = await sql<{ attempt: number; status: string; wait: number }>(
@@ -189,19 +211,17 @@ describe('the claim, against PostgreSQL', () => {
       );
       expect(retry.attempt).toBe(2);
       expect(Number(retry.wait)).toBeGreaterThan(55);
-      expect(await store.claimPending(10, 'me')).toEqual([]);
+      expect((await store.claim(10, 'me')).runs).toEqual([]);
 
-      const [claimedRetry] = await (async () => {
-        await sql("UPDATE job_runs SET run_at = now() - interval '1 millisecond' WHERE status = 'retry_pending'");
-        return store.claimPending(10, 'me');
-      })();
+      // Two minutes on, by the claim's clock: the retry is due.
+      const [claimedRetry] = (await store.claim(10, 'me', new Date(Date.now() + 120_000))).runs;
       const last = await store.finish('me', { runId: claimedRetry.id, jobId: claimedRetry.jobId, status: 'failed', durationMs: 3, error: 'boom', output: null, retryDelayMs: 0 });
       expect(last).toEqual({ recorded: true, retryRunId: null });
     });
 
     it('records outcomes reported together each on its own terms: fenced per instance, retries for failures with attempts left', async () => {
       await insertJobs(3, { extra: 'max_attempts=2' });
-      const [succeeds, fails, stolen] = (await store.claimDue(10, 'me')).runs;
+      const [succeeds, fails, stolen] = (await store.claim(10, 'me')).runs;
       await sql("UPDATE job_runs SET instance_id = 'other' WHERE id = $1", [stolen.id]);
       const outcome = { durationMs: 2, output: null, retryDelayMs: 0 };
       // Submitted in the same turn of the event loop, so they are written as one group.
@@ -227,7 +247,7 @@ describe('the claim, against PostgreSQL', () => {
 
     it('stores output with NUL characters or half a surrogate pair, without failing the other outcomes written with it', async () => {
       await insertJobs(2);
-      const [odd, plain] = (await store.claimDue(10, 'me')).runs;
+      const [odd, plain] = (await store.claim(10, 'me')).runs;
       const outcome = { status: 'succeeded' as const, durationMs: 1, error: null, retryDelayMs: 0 };
       const results = await Promise.all([
         store.finish('me', { ...outcome, runId: odd.id, jobId: odd.jobId, output: 'a\u0000b\ud800c' }),
@@ -264,8 +284,8 @@ describe('the claim, against PostgreSQL', () => {
 
     it('hands back its own unfinished runs at shutdown, leases expired or not, and no one else’s', async () => {
       await insertJobs(2, { extra: 'max_attempts=1' });
-      const mine = (await store.claimDue(1, 'leaving')).runs;
-      const theirs = (await store.claimDue(1, 'staying')).runs;
+      const mine = (await store.claim(1, 'leaving')).runs;
+      const theirs = (await store.claim(1, 'staying')).runs;
       expect(await store.handBack({ runIds: [...mine, ...theirs].map((run) => run.id), instanceId: 'leaving' })).toEqual({
         abandoned: 1,
         retried: 1,
@@ -290,12 +310,54 @@ describe('the claim, against PostgreSQL', () => {
         "INSERT INTO jobs (name, schedule, is_active, updated_at) VALUES ('paused', '0 9 * * *', false, now()) RETURNING id",
       );
       const before = await sql<{ id: number; next_run: Date | null }>('SELECT id, next_run FROM jobs ORDER BY id');
-      expect(await store.enqueueManualRun(active)).toMatchObject({ job_id: active, status: 'retry_pending', attempt: 1 });
-      expect(await store.enqueueManualRun(inactive.id)).toMatchObject({ job_id: inactive.id });
-      expect(await store.enqueueManualRun(999_999)).toBeNull();
-      const started = await store.claimPending(10, 'me');
+      const queued = await enqueueManual(active);
+      expect(queued).toEqual({ outcome: 'queued', runId: expect.any(Number) });
+      expect(await sql('SELECT job_id, status, attempt FROM job_runs')).toEqual([{ job_id: active, status: 'retry_pending', attempt: 1 }]);
+      expect(await enqueueManual(inactive.id)).toMatchObject({ outcome: 'queued' });
+      expect(await enqueueManual(999_999)).toEqual({ outcome: 'missing' });
+      const started = (await store.claim(10, 'me')).runs;
       expect(started.map((run) => run.jobId).sort()).toEqual([active, inactive.id].sort());
       expect(await sql('SELECT id, next_run FROM jobs ORDER BY id')).toEqual(before);
+    });
+  });
+
+  describe('manual runs of a job whose overlapPolicy is forbid', () => {
+    it('are refused while a run of the job is running, queued or waiting for a retry, and queued once it is done', async () => {
+      const [job] = await insertJobs(1, { extra: "overlap_policy='forbid'" });
+      for (const status of ['running', 'queued', 'retry_pending']) {
+        await sql("INSERT INTO job_runs (job_id, scheduled_for, status, run_at) VALUES ($1, now(), $2, now())", [job, status]);
+        expect(await enqueueManual(job)).toEqual({ outcome: 'busy' });
+        await sql("UPDATE job_runs SET status = 'succeeded' WHERE job_id = $1", [job]);
+      }
+      expect(await enqueueManual(job)).toMatchObject({ outcome: 'queued' });
+    });
+  });
+
+  describe('due notices', () => {
+    it('announce a manual run and a scheduled retry with the instant each falls due, and nothing else', async () => {
+      const listener = new Client({ connectionString: t.database.url });
+      await listener.connect();
+      try {
+        const notices: number[] = [];
+        listener.on('notification', (message) => message.channel === DUE_CHANNEL && notices.push(Number(message.payload)));
+        await listener.query(`LISTEN ${DUE_CHANNEL}`);
+        const [job] = await insertJobs(1, { extra: 'max_attempts=2' });
+        const queued = await enqueueManual(job);
+        const [manual] = (await store.claim(10, 'me')).runs;
+        const before = Date.now();
+        await store.finish('me', { runId: manual.id, jobId: job, status: 'failed', durationMs: 1, error: 'boom', output: null, retryDelayMs: 60_000 });
+        await waitFor(async () => notices.length >= 2, 5_000, 'two notices');
+        const [retryAt] = await sql<{ run_at: Date }>("SELECT run_at FROM job_runs WHERE status = 'retry_pending'");
+        expect(queued.outcome).toBe('queued');
+        expect(notices[1]).toBe(retryAt.run_at.getTime());
+        expect(notices[1]).toBeGreaterThan(before + 50_000);
+        await store.finish('me', { runId: manual.id, jobId: job, status: 'failed', durationMs: 1, error: 'late', output: null, retryDelayMs: 1 });
+        await sql('SELECT pg_notify($1, $2)', ['another channel', '1']);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(notices).toHaveLength(2);
+      } finally {
+        await listener.end();
+      }
     });
   });
 

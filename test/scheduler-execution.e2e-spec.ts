@@ -196,6 +196,15 @@ describe('scheduler execution', () => {
       expect((await t.http.get(`/jobs/${job.id}`)).body.lastStatus).toBe('failed');
     });
 
+    it('starts a retry after its backoff without any tick: the retry it schedules wakes the scheduler', async () => {
+      const job = await createDueJob({ type: 'http', params: { url: `${server.url}/status/500?job=woken` }, maxAttempts: 2, retryBackoffMs: 500 });
+      await scheduler.tick();
+      const runs = await driver.waitForRuns(job.id, 2);
+      const gap = ms(runs[1].startedAt) - ms(runs[0].finishedAt);
+      expect(gap).toBeGreaterThanOrEqual(499);
+      expect(gap).toBeLessThan(10_000);
+    });
+
     it('stops retrying once an attempt succeeds, and the job ends succeeded', async () => {
       const path = `/fail-first/1/${Date.now()}`;
       const job = await createDueJob({ type: 'http', params: { url: `${server.url}${path}` }, maxAttempts: 3, retryBackoffMs: 100 });
@@ -369,6 +378,15 @@ describe('scheduler execution', () => {
         `${rounds * perRound} triggered runs to succeed`,
       );
       expect(new Set(runs.map((run) => run.scheduledFor)).size).toBe(rounds * perRound);
+    });
+
+    it('answers 409 for a job whose overlapPolicy is forbid while one of its runs is in flight, and queues nothing', async () => {
+      const job = await createJob({ type: 'log', overlapPolicy: 'forbid' });
+      await sql("INSERT INTO job_runs (job_id, scheduled_for, status, instance_id, started_at) VALUES ($1, now(), 'running', 'elsewhere', now())", [job.id]);
+      const { body } = await t.http.post(`/jobs/${job.id}/run`).expect(409);
+      expect(body.message).toMatch(/overlapPolicy/);
+      expect(body.message).toMatch(/in flight/);
+      expect(await runsOf(job.id)).toHaveLength(1);
     });
 
     it('answers 404 for a job that does not exist and 400 for a bad id', async () => {

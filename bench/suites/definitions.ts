@@ -1,4 +1,4 @@
-import { selectDueJobs } from '../../src/scheduler/sql/select-due-jobs';
+import { selectDueWork } from '../../src/scheduler/sql/select-due-work';
 import type { RunStore } from '../../src/scheduler/run-store';
 import { runStore } from '../lib/claim-path';
 import type { BenchContext, SuiteReport } from '../lib/context';
@@ -55,9 +55,8 @@ async function timeTick(store: RunStore): Promise<TickTiming> {
   const tickStarted = performance.now();
   await store.abandonExpired(RESCUE_BATCH);
   for (;;) {
-    await store.claimPending(BATCH, 'bench');
     const started = performance.now();
-    const due = await store.claimDue(BATCH, 'bench');
+    const due = await store.claim(BATCH, 'bench');
     claims.push(performance.now() - started);
     claimed += due.runs.length;
     if (due.selected === 0) break;
@@ -68,19 +67,20 @@ async function timeTick(store: RunStore): Promise<TickTiming> {
 
 async function explainClaim(url: string): Promise<string> {
   let text = '';
-  await selectDueJobs(
+  await selectDueWork(
     {
       query: async (sql: string) => {
         text = sql;
-        return { rows: [] } as never;
+        return { rows: [{ kind: 'clock', next_due_at: null, now: new Date() }] } as never;
       },
     },
     BATCH,
+    null,
   );
   return withClient(url, async (client) => {
     await client.query('BEGIN');
     try {
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${text}`, [BATCH]);
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${text}`, [BATCH, null]);
       return rows.map((row) => row['QUERY PLAN']).join('\n');
     } finally {
       await client.query('ROLLBACK');

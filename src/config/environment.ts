@@ -88,7 +88,7 @@ export class Environment {
   @Transform(toBoolean)
   SCHEDULER_ENABLED: boolean = true;
 
-  /** How often the scheduler looks for due jobs, as a cron expression (6 fields: seconds first). */
+  /** The safety tick (6 fields: seconds first): rescue, and claim what a lost notice left behind. Jobs run at their time regardless. */
   @IsString()
   @IsCronExpression({ hash: false })
   SCHEDULER_TICK: string = '0 * * * * *';

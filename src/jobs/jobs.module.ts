@@ -2,13 +2,12 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { JobTypesModule } from '../job-types/job-types.module';
 import { RunsModule } from '../runs/runs.module';
-import { SchedulerModule } from '../scheduler/scheduler.module';
 import { JobsController } from './jobs.controller';
 import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 
 @Module({
-  imports: [AuditModule, JobTypesModule, RunsModule, SchedulerModule],
+  imports: [AuditModule, JobTypesModule, RunsModule],
   controllers: [JobsController],
   providers: [JobsRepository, JobsService],
   exports: [JobsRepository, JobsService],

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient, QueryResultRow } from 'pg';
 import { PrismaService } from '../database/prisma.service';
+import { DUE_CHANNEL, dueNoticePayload } from '../due-notices/due-notice';
 import type { Job, Prisma } from '../generated/prisma/client';
-import { enqueueManualRun, type PendingRunRow } from '../scheduler/sql/enqueue-manual-run';
+import { enqueueManualRun, type ManualRunRequest } from '../runs/enqueue-manual-run';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 
 /** Prisma puts `contains` into a LIKE pattern as is: %, _ and \\ must not act as wildcards there. */
@@ -12,13 +13,16 @@ const FIND_BY_ID = `
   SELECT id, name, description, schedule, timezone, type, params, tags, is_active AS "isActive",
          overlap_policy AS "overlapPolicy", misfire_policy AS "misfirePolicy", max_attempts AS "maxAttempts",
          retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs", last_run AS "lastRun", last_status AS "lastStatus",
-         next_run AS "nextRun", created_at AS "createdAt", updated_at AS "updatedAt"
+         next_run AS "nextRun", schedule_error AS "scheduleError", created_at AS "createdAt", updated_at AS "updatedAt"
     FROM jobs WHERE id = $1`;
 
 /** What else a change writes in its own transaction (its audit entry), given the job as it is after the change. */
 export type Alongside = (transaction: Prisma.TransactionClient, job: Job) => Promise<void>;
 
-/** Every Prisma query on the jobs table. */
+/**
+ * Every Prisma query on the jobs table. A write that gives a job a nextRun announces it on the due
+ * channel in the same transaction, so whoever schedules wakes for it (see due-notice.ts).
+ */
 @Injectable()
 export class JobsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -26,6 +30,7 @@ export class JobsRepository {
   create(data: Prisma.JobCreateInput, alongside: Alongside): Promise<Job> {
     return this.prisma.$transaction(async (transaction) => {
       const job = await transaction.job.create({ data });
+      await notifyDue(transaction, job.nextRun);
       await alongside(transaction, job);
       return job;
     });
@@ -39,6 +44,7 @@ export class JobsRepository {
     return this.prisma.$transaction(async (transaction) => {
       const created = await transaction.job.create({ data });
       const job = await transaction.job.update({ where: { id: created.id }, data: { nextRun: nextRunOf(created.id) } });
+      await notifyDue(transaction, job.nextRun);
       await alongside(transaction, job);
       return job;
     });
@@ -91,6 +97,7 @@ export class JobsRepository {
       const jobs = await transaction.job.findMany({ where: { tags: { has: tag }, isActive: !isActive }, orderBy: { id: 'asc' } });
       for (const before of jobs) {
         const after = await transaction.job.update({ where: { id: before.id }, data: { isActive, nextRun: nextRunOf(before) } });
+        await notifyDue(transaction, after.nextRun);
         await alongside(transaction, before, after);
       }
       return jobs.map((job) => job.id);
@@ -106,6 +113,7 @@ export class JobsRepository {
       const before = await lockedJob(transaction, id);
       if (!before) return null;
       const after = await transaction.job.update({ where: { id }, data });
+      if (data.nextRun instanceof Date) await notifyDue(transaction, after.nextRun);
       await alongside(transaction, before, after);
       return after;
     });
@@ -123,20 +131,20 @@ export class JobsRepository {
   }
 
   /**
-   * Queues a run now (the scheduler's own statement, see enqueueManualRun) and lets `alongside`
-   * write in the same transaction, on a client of Prisma's pool, since a Prisma transaction cannot
-   * carry that statement. Null when the job does not exist.
+   * Queues a run now (see enqueueManualRun: refused while a forbid job has a run in flight) and lets
+   * `alongside` write in the same transaction, on a client of Prisma's pool, since a Prisma
+   * transaction cannot carry that statement.
    */
-  async enqueueManualRun(jobId: number, alongside: (client: PoolClient, job: { name: string }, run: PendingRunRow) => Promise<void>): Promise<PendingRunRow | null> {
+  async enqueueManualRun(jobId: number, alongside: (client: PoolClient, job: { name: string }, runId: number) => Promise<void>): Promise<ManualRunRequest> {
     const client = await this.prisma.pool.connect();
     try {
       await client.query('BEGIN');
       // FOR KEY SHARE: the job cannot be deleted before the run and its entry are written.
       const { rows } = await client.query<{ name: string }>('SELECT name FROM jobs WHERE id = $1 FOR KEY SHARE', [jobId]);
-      const run = rows[0] && (await enqueueManualRun(statementsMayFail(client), jobId));
-      if (run) await alongside(client, rows[0], run);
+      const request: ManualRunRequest = rows[0] ? await enqueueManualRun(statementsMayFail(client), jobId) : { outcome: 'missing' };
+      if (request.outcome === 'queued') await alongside(client, rows[0], request.runId);
       await client.query('COMMIT');
-      return run ?? null;
+      return request;
     } catch (error) {
       await client.query('ROLLBACK');
       throw error;
@@ -144,6 +152,11 @@ export class JobsRepository {
       client.release();
     }
   }
+}
+
+/** Announces a job's new nextRun to whoever schedules, in the writing transaction (delivered only if it commits). */
+async function notifyDue(transaction: Prisma.TransactionClient, nextRun: Date | null): Promise<void> {
+  if (nextRun) await transaction.$executeRaw`SELECT pg_notify(${DUE_CHANNEL}, ${dueNoticePayload(nextRun)})`;
 }
 
 async function lockedJob(transaction: Prisma.TransactionClient, id: number): Promise<Job | null> {

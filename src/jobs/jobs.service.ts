@@ -13,7 +13,6 @@ import { JobTypeRegistry } from '../job-types/job-type.registry';
 import type { ListRunsQuery } from '../runs/dto/list-runs.query';
 import { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { RunsRepository } from '../runs/runs.repository';
-import { SchedulerService } from '../scheduler/scheduler.service';
 import { canonicalTimezone, nextOccurrence, nextOccurrences, UncomputableOccurrence, usesHash } from '../schedules/cron-schedule';
 import { badRequest } from '../validation/field-problems';
 import type { PaginationQuery } from '../validation/pagination.query';
@@ -37,7 +36,6 @@ export class JobsService {
     private readonly runs: RunsRepository,
     private readonly types: JobTypeRegistry,
     private readonly clock: Clock,
-    private readonly scheduler: SchedulerService,
     private readonly cache: JobCache,
     private readonly auditLog: AuditLog,
     @InjectPinoLogger('Jobs') private readonly logger: PinoLogger,
@@ -90,6 +88,7 @@ export class JobsService {
         dto.isActive ?? current.isActive,
         id,
       );
+      data.scheduleError = null;
     }
     const action = updateAction(dto);
     const job = await this.saving(dto.name ?? current.name, () =>
@@ -150,15 +149,19 @@ export class JobsService {
 
   /**
    * Runs the job once, now, whether active or not, without moving its nextRun: the run is queued
-   * for the claim path like a retry, and this instance's scheduler is woken to start it.
+   * for the claim path like a retry, and the notice it sends wakes whoever schedules.
    */
   async trigger(id: number, actor: Actor): Promise<RunResponse> {
-    const pending = await this.jobs.enqueueManualRun(id, (client, job, run) =>
-      this.auditLog.recordOn(client, { actor, action: 'run', jobId: id, jobName: job.name, runId: Number(run.id), changes: [] }),
+    const request = await this.jobs.enqueueManualRun(id, (client, job, runId) =>
+      this.auditLog.recordOn(client, { actor, action: 'run', jobId: id, jobName: job.name, runId, changes: [] }),
     );
-    const run = pending && (await this.runs.findById(Number(pending.id)));
+    if (request.outcome === 'busy') {
+      throw new ConflictException(
+        `overlapPolicy: job ${id} forbids overlapping runs and one is in flight (running, queued or waiting for a retry); ask again once it has finished`,
+      );
+    }
+    const run = request.outcome === 'queued' ? await this.runs.findById(request.runId) : null;
     if (!run) throw notFound(id);
-    this.scheduler.wake();
     this.logger.info({ jobId: id, runId: run.id }, 'run requested');
     return RunResponse.from(run);
   }

@@ -54,6 +54,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly scheduleErrors = new Counter({
+    name: 'scheduler_schedule_errors_total',
+    help: 'Claims that could not compute a job\'s next occurrence: the job shows scheduleError and is no longer scheduled',
+    registers: [this.registry],
+  });
+
   readonly ticks = new Counter({
     name: 'scheduler_ticks_total',
     help: 'Ticks this instance completed',

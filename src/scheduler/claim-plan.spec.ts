@@ -1,6 +1,7 @@
+import { UncomputableOccurrence } from '../schedules/cron-schedule';
 import { OVERLAP_SKIP_REASON, planClaims } from './claim-plan';
 import { NextRunCalculator } from './next-run-calculator';
-import type { DueJobRow } from './sql/select-due-jobs';
+import type { DueJobRow } from './sql/select-due-work';
 
 const MINUTE = 60_000;
 const next = new NextRunCalculator().next;
@@ -25,6 +26,24 @@ function dueJob(overrides: Partial<DueJobRow>): DueJobRow {
 }
 
 describe('planClaims', () => {
+  it('gives a job whose next occurrence cannot be computed its reason and no next run, and plans the others as usual', () => {
+    const failing = (schedule: string, timezone: string, after: Date, seed?: number) => {
+      if (timezone === 'Mars/Olympus') throw new UncomputableOccurrence("unknown time zone 'Mars/Olympus'");
+      return next(schedule, timezone, after, seed);
+    };
+    const [broken, fine] = planClaims([dueJob({ id: 1, timezone: 'Mars/Olympus' }), dueJob({ id: 2 })], MINUTE, failing);
+    expect(broken).toMatchObject({ nextRun: null, scheduleError: "unknown time zone 'Mars/Olympus'" });
+    expect(broken.run).toMatchObject({ status: 'running' });
+    expect(fine).toMatchObject({ nextRun: new Date('2026-11-23T10:00:10Z'), scheduleError: null });
+  });
+
+  it('lets any other error fail the claim', () => {
+    const crashing = () => {
+      throw new Error('bug');
+    };
+    expect(() => planClaims([dueJob({})], MINUTE, crashing)).toThrow('bug');
+  });
+
   it('runs an on-time occurrence and moves the job to the following one', () => {
     const [advance] = planClaims([dueJob({})], MINUTE, next);
     expect(advance.run).toEqual({ scheduledFor: new Date('2026-11-23T10:00:00Z'), status: 'running', error: null });

@@ -1,4 +1,5 @@
-import type { DueJobRow } from './sql/select-due-jobs';
+import { UncomputableOccurrence } from '../schedules/cron-schedule';
+import type { DueJobRow } from './sql/select-due-work';
 
 export type NextOccurrence = (schedule: string, timezone: string, after: Date, seed?: number) => Date | null;
 
@@ -6,6 +7,8 @@ export type NextOccurrence = (schedule: string, timezone: string, after: Date, s
 export interface JobAdvance {
   job: DueJobRow;
   nextRun: Date | null;
+  /** Why the next occurrence could not be computed (then nextRun is null and the job is no longer scheduled). */
+  scheduleError: string | null;
   /** The occurrence was later than the misfire threshold. */
   misfired: boolean;
   run?: { scheduledFor: Date; status: 'running' | 'skipped'; error: string | null };
@@ -20,16 +23,28 @@ export const OVERLAP_SKIP_REASON = 'skipped: the previous run was still running 
  * that comes late still runs every occurrence it finds due, one per claim. Only an occurrence later
  * than the misfire threshold is a misfire: then `run_once` records one catch-up run for it and
  * `skip` none, and either way the job jumps to its first occurrence after now.
+ *
+ * A job whose next occurrence cannot be computed (UncomputableOccurrence) does not fail the batch:
+ * its due occurrence still runs, and it carries the reason instead of a next run.
  */
 export function planClaims(jobs: DueJobRow[], misfireThresholdMs: number, nextOccurrence: NextOccurrence): JobAdvance[] {
   return jobs.map((job) => {
     const occurrence = job.next_run;
     const misfired = job.db_now.getTime() - occurrence.getTime() > misfireThresholdMs;
-    const nextRun = nextOccurrence(job.schedule, job.timezone, misfired ? job.db_now : occurrence, job.id);
-    if (misfired && job.misfire_policy === 'skip') return { job, nextRun, misfired };
+    const { nextRun, scheduleError } = computeNext(job, misfired ? job.db_now : occurrence, nextOccurrence);
+    if (misfired && job.misfire_policy === 'skip') return { job, nextRun, scheduleError, misfired };
     const run = job.busy
       ? { scheduledFor: occurrence, status: 'skipped' as const, error: OVERLAP_SKIP_REASON }
       : { scheduledFor: occurrence, status: 'running' as const, error: null };
-    return { job, nextRun, misfired, run };
+    return { job, nextRun, scheduleError, misfired, run };
   });
+}
+
+function computeNext(job: DueJobRow, after: Date, nextOccurrence: NextOccurrence): { nextRun: Date | null; scheduleError: string | null } {
+  try {
+    return { nextRun: nextOccurrence(job.schedule, job.timezone, after, job.id), scheduleError: null };
+  } catch (error) {
+    if (!(error instanceof UncomputableOccurrence)) throw error;
+    return { nextRun: null, scheduleError: error.message };
+  }
 }

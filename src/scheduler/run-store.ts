@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JobCache } from '../cache/job-cache';
 import type { Environment } from '../config/environment';
@@ -8,21 +8,43 @@ import { GroupCommit } from './group-commit';
 import { NextRunCalculator } from './next-run-calculator';
 import { SchedulerPool } from './scheduler-pool';
 import { abandonRuns, type AbandonResult, type HandBack } from './sql/abandon-runs';
-import { claimPendingRuns } from './sql/claim-pending-runs';
 import { type ClaimedRun, toClaimedRun } from './sql/claimed-run';
-import { enqueueManualRun, type PendingRunRow } from './sql/enqueue-manual-run';
 import { extendLeases, type LeaseRenewal } from './sql/extend-leases';
 import { type FinishOutcome, type FinishResult, finishRuns, type RunOutcome } from './sql/finish-run';
 import { pruneRuns } from './sql/prune-runs';
 import { type ClaimedStatus, recordClaims } from './sql/record-claims';
 import { requeueStaleRuns } from './sql/requeue-stale-runs';
 import { type QueuedStart, startQueuedRuns } from './sql/start-queued-run';
-import { selectDueJobs } from './sql/select-due-jobs';
+import type { NextDue } from './wake-up';
+import { type DueJobRow, type DueRunRow, selectDueWork } from './sql/select-due-work';
+import { startDueRuns } from './sql/start-due-runs';
 
-export interface DueClaim {
-  /** Due jobs the claim looked at; fewer than asked means no more are due right now. */
+export interface Claim {
+  /** Due jobs and runs the claim took; fewer than asked means no more were due. */
   selected: number;
   runs: ClaimedRun[];
+  /**
+   * Set when nothing is left due after this claim: the earliest instant anything falls due next
+   * (null: nothing scheduled), by the claim's clock. Unset: claim again, more may be due now.
+   */
+  next?: NextDue;
+}
+
+/** The first `limit` of due jobs and due runs together, in due order: what one claim takes. */
+function inDueOrder(jobs: DueJobRow[], runs: DueRunRow[], limit: number): { jobs: DueJobRow[]; runs: DueRunRow[] } {
+  let j = 0;
+  let r = 0;
+  while (j + r < limit && (j < jobs.length || r < runs.length)) {
+    if (r >= runs.length || (j < jobs.length && jobs[j].next_run <= runs[r].run_at)) j += 1;
+    else r += 1;
+  }
+  return { jobs: jobs.slice(0, j), runs: runs.slice(0, r) };
+}
+
+/** The earliest of the instants given, ignoring nulls; null when there is none. */
+function earliest(instants: (Date | null)[]): Date | null {
+  const times = instants.filter((at): at is Date => at !== null).map((at) => at.getTime());
+  return times.length > 0 ? new Date(Math.min(...times)) : null;
 }
 
 /**
@@ -31,6 +53,7 @@ export interface DueClaim {
  */
 @Injectable()
 export class RunStore {
+  private readonly logger = new Logger('RunStore');
   private readonly leaseMs: number;
   private readonly misfireThresholdMs: number;
   /** Inline mode starts claimed runs here; broker mode queues them for a worker. */
@@ -53,33 +76,40 @@ export class RunStore {
   }
 
   /**
-   * One short transaction: lock due jobs (SKIP LOCKED), move each to its next occurrence, insert
-   * their runs, commit. Nothing executes while the locks are held.
+   * The one claim: in one short transaction, lock due jobs and due runs (SKIP LOCKED), take the first
+   * `limit` of them in due order, move each job to its next occurrence, insert and start the runs,
+   * commit. Nothing executes while the locks are held. `now` is the claim's clock (the database's
+   * when omitted).
    */
-  async claimDue(limit: number, instanceId: string): Promise<DueClaim> {
+  async claim(limit: number, instanceId: string, now?: Date): Promise<Claim> {
     const claim = await this.database.transaction(async (transaction) => {
-      const due = await selectDueJobs(transaction, limit);
-      if (due.length === 0) return { jobIds: [], runs: [], advances: [] };
-      const advances = planClaims(due, this.misfireThresholdMs, this.nextRuns.next);
-      const rows = await recordClaims(transaction, advances, instanceId, this.leaseMs, this.claimedStatus);
-      return { jobIds: due.map((job) => job.id), runs: rows.map(toClaimedRun), advances };
+      const work = await selectDueWork(transaction, limit, now ?? null);
+      const taken = inDueOrder(work.jobs, work.runs, limit);
+      const advances = planClaims(taken.jobs, this.misfireThresholdMs, this.nextRuns.next);
+      const jobRows = await recordClaims(transaction, advances, instanceId, this.leaseMs, this.claimedStatus, work.now);
+      const runRows = await startDueRuns(transaction, taken.runs.map((run) => run.id), instanceId, this.leaseMs, this.claimedStatus, work.now);
+      const selected = taken.jobs.length + taken.runs.length;
+      // A job moved to an occurrence that is already due (a late claim) is due again at once.
+      const drained = selected < limit && advances.every((advance) => advance.nextRun === null || advance.nextRun > work.now);
+      const next = drained ? { at: earliest([work.nextDueAt, ...advances.map((advance) => advance.nextRun)]), dbNow: work.now } : undefined;
+      return { advances, runs: [...runRows, ...jobRows].map(toClaimedRun), selected, next };
     });
     this.count(claim.advances);
-    if (claim.jobIds.length > 0) await this.cache.invalidate(claim.jobIds);
-    return { selected: claim.jobIds.length, runs: claim.runs };
+    const jobIds = [...new Set(claim.runs.map((run) => run.jobId).concat(claim.advances.map((advance) => advance.job.id)))];
+    if (jobIds.length > 0) await this.cache.invalidate(jobIds);
+    return { selected: claim.selected, runs: claim.runs, next: claim.next };
   }
 
   private count(advances: JobAdvance[]): void {
-    for (const { job, run, misfired } of advances) {
+    for (const { job, run, misfired, scheduleError } of advances) {
+      if (scheduleError) {
+        // Logged once: with no next run, the job is not claimed again until it is changed.
+        this.logger.error(`job ${job.id} (${job.name}) is no longer scheduled: ${scheduleError}; change its schedule or timezone to resume it`);
+        this.metrics.scheduleErrors.inc();
+      }
       if (run?.status === 'skipped') this.metrics.jobRuns.inc({ type: job.type, status: 'skipped' });
       if (misfired) this.metrics.misfires.inc({ policy: job.misfire_policy });
     }
-  }
-
-  async claimPending(limit: number, instanceId: string): Promise<ClaimedRun[]> {
-    const runs = (await claimPendingRuns(this.database.pool, limit, instanceId, this.leaseMs, this.claimedStatus)).map(toClaimedRun);
-    if (runs.length > 0) await this.cache.invalidate(runs.map((run) => run.jobId));
-    return runs;
   }
 
   /** Broker mode: a worker takes a queued run. `exists` is false for an id that names no run. */
@@ -101,8 +131,8 @@ export class RunStore {
     return results;
   }
 
-  requeueStale(olderThanMs: number, limit: number): Promise<number[]> {
-    return requeueStaleRuns(this.database.pool, olderThanMs, limit);
+  requeueStale(olderThanMs: number, limit: number, now?: Date): Promise<number[]> {
+    return requeueStaleRuns(this.database.pool, olderThanMs, limit, now);
   }
 
   /**
@@ -124,8 +154,8 @@ export class RunStore {
     return extendLeases(this.database.pool, runIds, instanceId, this.leaseMs);
   }
 
-  abandonExpired(limit: number): Promise<AbandonResult> {
-    return this.invalidatingAbandoned(abandonRuns(this.database.pool, limit, this.leaseMs));
+  abandonExpired(limit: number, now?: Date): Promise<AbandonResult> {
+    return this.invalidatingAbandoned(abandonRuns(this.database.pool, limit, this.leaseMs, undefined, now));
   }
 
   handBack(handBack: HandBack): Promise<AbandonResult> {
@@ -136,10 +166,6 @@ export class RunStore {
     const result = await abandoning;
     if (result.jobIds.length > 0) await this.cache.invalidate(result.jobIds);
     return result;
-  }
-
-  enqueueManualRun(jobId: number): Promise<PendingRunRow | null> {
-    return enqueueManualRun(this.database.pool, jobId);
   }
 
   prune(retentionDays: number, batch: number): Promise<number | null> {

@@ -1,70 +1,50 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
 import type { Environment } from '../config/environment';
 import { BrokerConnection } from '../broker/broker-connection';
-import { RunPublisher } from '../broker/run-publisher';
 import { Metrics } from '../observability/metrics';
-import { RunConsumer } from './run-consumer';
+import { describe } from '../observability/describe-error';
+import { ClaimLoop } from './claim-loop';
 import { InFlightRuns } from './in-flight-runs';
 import { InstanceIdentity } from './instance-identity';
 import { LeaseKeeper } from './lease-keeper';
-import { describe } from '../observability/describe-error';
+import { LocalRuns } from './local-runs';
 import { OutageLog } from './outage-log';
-import { RunExecutor } from './run-executor';
+import { Rescuer } from './rescuer';
+import { RunConsumer } from './run-consumer';
 import { RunInterruption } from './run-interruption';
 import { RunPruner } from './run-pruner';
 import { RunStore } from './run-store';
-import type { ClaimedRun } from './sql/claimed-run';
-
-const TICK_JOB = 'scheduler-tick';
-const RESCUE_BATCH = 1_000;
+import { WakeUp } from './wake-up';
 
 /**
- * The tick: rescue abandoned runs, then claim and start due work up to this instance's free
- * concurrency, batch after batch while there is more. Ticks of one instance never overlap, and a
- * run that finishes while a backlog waits frees its slot for the backlog at once.
+ * Starts and stops the scheduler's pieces in order: the wake-up (timer, listener, safety tick)
+ * drives the claim loop, which hands claims to the dispatcher; the safety tick also runs the
+ * rescuer. Executing instances (inline, or broker-mode workers) run work here and renew its leases.
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Scheduler');
-  private readonly outage = new OutageLog(this.logger, 'the scheduler tick');
-  private readonly environment: Pick<
-    Environment,
-    | 'SCHEDULER_ENABLED'
-    | 'SCHEDULER_TICK'
-    | 'SCHEDULER_BATCH_SIZE'
-    | 'SCHEDULER_CONCURRENCY'
-    | 'SHUTDOWN_GRACE_MS'
-    | 'QUEUED_REPUBLISH_MS'
-    | 'FAULT_EXIT_BEFORE_PUBLISH'
-  >;
+  private readonly outage = new OutageLog(this.logger, 'the safety tick');
+  private readonly environment: Pick<Environment, 'SCHEDULER_ENABLED' | 'SCHEDULER_TICK' | 'SCHEDULER_BATCH_SIZE' | 'SCHEDULER_CONCURRENCY' | 'SHUTDOWN_GRACE_MS'>;
   /** Broker mode: claimed runs are queued and published for workers instead of started here. */
   private readonly brokered: boolean;
   /** This instance executes runs: inline mode with the scheduler on, or a broker-mode worker. */
   private readonly executes: boolean;
   private ticking = false;
-  private draining: Promise<void> | undefined;
-  private drainAgain = false;
-  private backlog = false;
-  private wakeScheduled = false;
-  private stopping = false;
-  private startedThisTick = 0;
-  /** When the last tick completed; the readiness check reads it. */
-  lastTickAt: Date | undefined;
 
   constructor(
-    private readonly store: RunStore,
-    private readonly executor: RunExecutor,
+    private readonly wakeUp: WakeUp,
+    private readonly loop: ClaimLoop,
+    private readonly rescuer: Rescuer,
+    private readonly local: LocalRuns,
     private readonly inFlight: InFlightRuns,
     private readonly leases: LeaseKeeper,
     private readonly pruner: RunPruner,
+    private readonly store: RunStore,
     private readonly instance: InstanceIdentity,
-    private readonly registry: SchedulerRegistry,
     private readonly metrics: Metrics,
     private readonly broker: BrokerConnection,
-    private readonly publisher: RunPublisher,
     private readonly consumer: RunConsumer,
     config: ConfigService<Environment, true>,
   ) {
@@ -74,8 +54,6 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       SCHEDULER_BATCH_SIZE: config.get('SCHEDULER_BATCH_SIZE', { infer: true }),
       SCHEDULER_CONCURRENCY: config.get('SCHEDULER_CONCURRENCY', { infer: true }),
       SHUTDOWN_GRACE_MS: config.get('SHUTDOWN_GRACE_MS', { infer: true }),
-      QUEUED_REPUBLISH_MS: config.get('QUEUED_REPUBLISH_MS', { infer: true }),
-      FAULT_EXIT_BEFORE_PUBLISH: config.get('FAULT_EXIT_BEFORE_PUBLISH', { infer: true }),
     };
     this.brokered = config.get('EXECUTION_MODE', { infer: true }) === 'broker';
     this.executes = this.brokered ? config.get('WORKER_ENABLED', { infer: true }) : this.enabled;
@@ -90,43 +68,42 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     return this.executes;
   }
 
-  onApplicationBootstrap(): void {
+  /** When the last claim pass completed; the readiness check reads it. */
+  get lastTickAt(): Date | undefined {
+    return this.loop.lastPassAt;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
     if (this.brokered) this.broker.start();
     if (this.executes) this.leases.start();
     if (this.brokered && this.executes) {
-      this.consumer.start(this.environment.SCHEDULER_CONCURRENCY, (run) => this.start(run));
+      this.consumer.start(this.environment.SCHEDULER_CONCURRENCY, (run) => this.local.start(run));
       this.logger.log(`instance ${this.instance.id} executes runs from RabbitMQ, up to ${this.environment.SCHEDULER_CONCURRENCY} at once`);
     }
     if (!this.enabled) {
       this.logger.log('SCHEDULER_ENABLED=false: this instance does not schedule');
       return;
     }
-    const job = CronJob.from({ cronTime: this.environment.SCHEDULER_TICK, onTick: () => void this.tick(), start: true });
-    this.registry.addCronJob(TICK_JOB, job);
+    if (!this.brokered) this.local.onSlotFreed(() => this.loop.waitingForSlots && void this.loop.runOnce());
+    this.loop.start();
     this.pruner.start();
+    await this.wakeUp.start({ claim: () => this.loop.runOnce(), safetyTick: () => this.tick() });
     this.logger.log(
-      `instance ${this.instance.id} ticks on "${this.environment.SCHEDULER_TICK}" in ${this.brokered ? 'broker' : 'inline'} mode, ` +
+      `instance ${this.instance.id} wakes at each due instant and on notices, with a safety tick on "${this.environment.SCHEDULER_TICK}", ` +
+        `in ${this.brokered ? 'broker' : 'inline'} mode, ` +
         `concurrency ${this.environment.SCHEDULER_CONCURRENCY}, batch ${this.environment.SCHEDULER_BATCH_SIZE}`,
     );
   }
 
-  /** One tick; skipped when the previous one is still going. Never rejects. */
-  async tick(): Promise<void> {
-    if (this.ticking || this.stopping) return;
+  /** The safety tick: rescue, then claim. Skipped when the previous one is still going. Never rejects. */
+  async tick(now?: Date): Promise<void> {
+    if (this.ticking) return;
     this.ticking = true;
-    this.startedThisTick = 0;
     try {
-      const rescued = await this.store.abandonExpired(RESCUE_BATCH);
-      this.metrics.abandonedRuns.inc(rescued.abandoned);
-      if (rescued.abandoned > 0) {
-        this.logger.warn(`abandoned ${rescued.abandoned} runs whose instance stopped renewing their lease; ${rescued.retried} retried`);
-      }
-      if (this.brokered) await this.republishStale();
-      await this.drain();
+      await this.rescuer.runOnce(now);
+      await this.loop.runOrThrow(now);
       this.outage.succeeded();
-      this.lastTickAt = new Date();
       this.metrics.ticks.inc();
-      this.metrics.claimedPerTick.observe(this.startedThisTick);
     } catch (error) {
       this.metrics.tickErrors.inc();
       this.outage.failed(error);
@@ -135,122 +112,16 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
-  /** Starts pending work now rather than at the next tick (a run asked for through the API). */
-  wake(): void {
-    if (this.enabled && !this.stopping) this.drain().catch((error: unknown) => this.outage.failed(error));
-  }
-
-  /** Claims work until nothing more is due or every slot is taken; concurrent calls share one loop. */
-  private drain(): Promise<void> {
-    if (this.draining) {
-      this.drainAgain = true;
-      return this.draining;
-    }
-    this.draining = (async () => {
-      try {
-        do {
-          this.drainAgain = false;
-          await this.claimUntilFullOrEmpty();
-        } while (this.drainAgain && !this.stopping);
-      } finally {
-        this.draining = undefined;
-      }
-    })();
-    return this.draining;
-  }
-
-  /** Inline: as many as free slots allow. Broker: a full batch; workers pace themselves. */
-  private capacity(): number {
-    const { SCHEDULER_BATCH_SIZE: batch, SCHEDULER_CONCURRENCY: concurrency } = this.environment;
-    return this.brokered ? batch : Math.min(batch, concurrency - this.inFlight.size);
-  }
-
-  private async claimUntilFullOrEmpty(): Promise<void> {
-    while (!this.stopping) {
-      const pendingLimit = this.capacity();
-      if (pendingLimit <= 0) return this.markBacklog();
-      const pending = await this.store.claimPending(pendingLimit, this.instance.id);
-      await this.dispatch(pending);
-      const dueLimit = this.capacity();
-      if (dueLimit <= 0) return this.markBacklog();
-      const due = await this.store.claimDue(dueLimit, this.instance.id);
-      await this.dispatch(due.runs);
-      // A claim moves each job one occurrence on, so a job that fell behind may be due again:
-      // only a claim that finds nothing at all means the backlog is drained.
-      if (pending.length === 0 && due.selected === 0) {
-        this.backlog = false;
-        return;
-      }
-    }
-  }
-
-  /** Claimed runs are committed: start them here, or hand them to the workers. */
-  private async dispatch(runs: ClaimedRun[]): Promise<void> {
-    if (!this.brokered) {
-      runs.forEach((run) => void this.start(run));
-      return;
-    }
-    if (runs.length > 0 && this.environment.FAULT_EXIT_BEFORE_PUBLISH) {
-      this.logger.warn(`FAULT_EXIT_BEFORE_PUBLISH: exiting with ${runs.length} runs committed but not published`);
-      process.exit(86);
-    }
-    this.startedThisTick += runs.length;
-    await this.publisher.publish(runs.map((run) => run.id));
-  }
-
-  /** The outbox: runs queued long ago without a worker taking them are published again. */
-  private async republishStale(): Promise<void> {
-    const stale = await this.store.requeueStale(this.environment.QUEUED_REPUBLISH_MS, RESCUE_BATCH);
-    if (stale.length > 0) {
-      this.logger.warn(`publishing again ${stale.length} runs queued for over ${this.environment.QUEUED_REPUBLISH_MS} ms`);
-      await this.publisher.publish(stale, 'republished');
-    }
-    const depth = await this.publisher.queueDepth();
-    if (depth !== undefined) this.metrics.brokerQueueDepth.set(depth);
-  }
-
-  private markBacklog(): void {
-    this.backlog = true;
-  }
-
-  /** Executes a run here; resolves once its outcome is recorded (or it was handed over). */
-  private start(run: ClaimedRun): Promise<void> {
-    const controller = new AbortController();
-    const done = this.executor.execute(run, controller).catch((error: unknown) => {
-      this.logger.error(`run ${run.id} of job ${run.jobId} crashed the executor: ${describe(error)}`);
-    });
-    this.inFlight.add(run.id, controller, done);
-    this.startedThisTick += 1;
-    this.metrics.runsInFlight.set(this.inFlight.size);
-    return done.then(() => {
-      this.metrics.runsInFlight.set(this.inFlight.size);
-      if (this.backlog && !this.stopping) this.wakeOnceSettled();
-    });
-  }
-
-  /**
-   * Outcomes are recorded in groups, so runs finish many at a time: one claim after all of them
-   * have freed their slots, rather than a claim of one run for the first and another for the rest.
-   */
-  private wakeOnceSettled(): void {
-    if (this.wakeScheduled) return;
-    this.wakeScheduled = true;
-    setImmediate(() => {
-      this.wakeScheduled = false;
-      this.wake();
-    });
-  }
-
   /**
    * Graceful shutdown: claim nothing more, give in-flight runs SHUTDOWN_GRACE_MS to finish, then
    * hand the rest back (abandoned, retried by another instance). Leases are renewed until then.
    */
   async onModuleDestroy(): Promise<void> {
-    this.stopping = true;
     if (this.enabled) {
-      await this.registry.getCronJob(TICK_JOB).stop();
+      await this.wakeUp.stop();
       this.pruner.stop();
-      await this.draining?.catch(() => undefined);
+      await this.loop.stop();
+      await this.rescuer.stop();
     }
     if (this.brokered && this.executes) await this.consumer.stop();
     if (!this.executes) return;

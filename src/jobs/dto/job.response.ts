@@ -34,6 +34,8 @@ export class JobResponse {
   lastStatus: RunStatus | null;
   /** When the job is next due (ISO-8601 UTC); null when inactive. @example "2026-11-24T09:00:00.000Z" */
   nextRun: Date | null;
+  /** Why the scheduler could not compute the next occurrence, so the job is no longer scheduled; null when all is well. Changing the schedule or timezone clears it. */
+  scheduleError: string | null;
   createdAt: Date;
   updatedAt: Date;
 
@@ -56,6 +58,7 @@ export class JobResponse {
       lastRun: job.lastRun,
       lastStatus: job.lastStatus,
       nextRun: job.nextRun,
+      scheduleError: job.scheduleError,
       createdAt: job.createdAt,
       updatedAt: job.updatedAt,
     };

@@ -20,22 +20,23 @@ const MAX_BACKOFF_LEASES = 64;
  * `abandoned`, and the occurrence gets its next attempt if attempts remain: at once after its first
  * abandonment, then after one lease, two, four… (at most 64), so that a run of failures (instances
  * killed one after the other, or a run that kills its instance) is outlasted rather than chased.
+ * `now` is the rescuer's clock (the database's when omitted).
  * With `handBack` it is an instance giving up its own runs (at shutdown) instead, leases expired or not.
  */
-export async function abandonRuns(pool: Queryable, limit: number, leaseMs: number, handBack?: HandBack): Promise<AbandonResult> {
+export async function abandonRuns(pool: Queryable, limit: number, leaseMs: number, handBack?: HandBack, now?: Date): Promise<AbandonResult> {
   const { rows } = await pool.query<{ abandoned: string; retried: string; job_ids: number[] | null }>(
     `WITH expired AS (
        SELECT id FROM job_runs
         WHERE status = 'running'
-          AND CASE WHEN $2::bigint[] IS NULL THEN lease_expires_at < now() ELSE id = ANY($2) AND instance_id = $3 END
+          AND CASE WHEN $2::bigint[] IS NULL THEN lease_expires_at < coalesce($5::timestamptz, now()) ELSE id = ANY($2) AND instance_id = $3 END
         ORDER BY lease_expires_at
         LIMIT $1
           FOR UPDATE SKIP LOCKED
      ),
      abandoned AS (
        UPDATE job_runs r
-          SET status = 'abandoned', finished_at = now(), lease_expires_at = NULL,
-              duration_ms = (extract(epoch FROM now() - r.started_at) * 1000)::int,
+          SET status = 'abandoned', finished_at = coalesce($5::timestamptz, now()), lease_expires_at = NULL,
+              duration_ms = (extract(epoch FROM coalesce($5::timestamptz, now()) - r.started_at) * 1000)::int,
               error = 'abandoned: instance ' || coalesce(r.instance_id, '?') ||
                       CASE WHEN $2::bigint[] IS NULL THEN ' stopped renewing the lease of this run'
                            ELSE ' shut down before the run finished' END
@@ -55,7 +56,7 @@ export async function abandonRuns(pool: Queryable, limit: number, leaseMs: numbe
      retried AS (
        INSERT INTO job_runs (job_id, scheduled_for, attempt, status, run_at)
        SELECT r.job_id, r.scheduled_for, r.attempt + 1, 'retry_pending',
-              now() + CASE WHEN e.count = 0 THEN interval '0'
+              coalesce($5::timestamptz, now()) + CASE WHEN e.count = 0 THEN interval '0'
                            ELSE least(power(2, e.count - 1), ${MAX_BACKOFF_LEASES}) * $4 * interval '1 millisecond' END
          FROM abandoned r JOIN earlier e ON e.id = r.id JOIN jobs j ON j.id = r.job_id
         -- The count in ALLOWED_ATTEMPTS_SQL sees the table before this statement: +1 for this run.
@@ -65,7 +66,7 @@ export async function abandonRuns(pool: Queryable, limit: number, leaseMs: numbe
      )
      SELECT (SELECT count(*) FROM abandoned) AS abandoned, (SELECT count(*) FROM retried) AS retried,
             (SELECT array_agg(DISTINCT job_id) FROM abandoned) AS job_ids`,
-    [limit, handBack?.runIds ?? null, handBack?.instanceId ?? null, leaseMs],
+    [limit, handBack?.runIds ?? null, handBack?.instanceId ?? null, leaseMs, now ?? null],
   );
   return { abandoned: Number(rows[0].abandoned), retried: Number(rows[0].retried), jobIds: rows[0].job_ids ?? [] };
 }

@@ -1,3 +1,4 @@
+import { notifyDueSql } from '../../due-notices/due-notice';
 import type { Queryable } from './queryable';
 
 export type FinalStatus = 'succeeded' | 'failed' | 'timed_out';
@@ -53,6 +54,8 @@ export interface FinishOutcome extends RunOutcome {
  * as `retry_pending`. Results come back in the order of `outcomes`. The outcomes travel as one JSON
  * document, cheaper to serialise than an array literal per column.
  *
+ * A retry is announced on the due channel (see due-notice.ts) in the same statement.
+ *
  * When one job has several runs in the group, only the latest started may set its lastStatus, as
  * when they are recorded one by one.
  */
@@ -82,9 +85,13 @@ export async function finishRuns(pool: Queryable, outcomes: FinishOutcome[]): Pr
          FROM finished r JOIN jobs j ON j.id = r.job_id
         WHERE r.status <> 'succeeded' AND r.attempt < ${ALLOWED_ATTEMPTS_SQL}
        ON CONFLICT (job_id, scheduled_for, attempt) DO NOTHING
-       RETURNING id, job_id, scheduled_for
+       RETURNING id, job_id, scheduled_for, run_at
+     ),
+     -- Every scheduling instance hears of the earliest retry, which may be sooner than its timer.
+     notified AS (
+       SELECT ${notifyDueSql('m.at')} FROM (SELECT min(run_at) AS at FROM retry) m WHERE m.at IS NOT NULL
      )
-     SELECT f.id, t.id AS retry_id
+     SELECT f.id, t.id AS retry_id, (SELECT count(*) FROM notified) AS notified
        FROM finished f LEFT JOIN retry t ON t.job_id = f.job_id AND t.scheduled_for = f.scheduled_for`,
     [
       JSON.stringify(

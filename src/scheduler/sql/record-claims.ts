@@ -6,7 +6,7 @@ import type { Queryable } from './queryable';
 export type ClaimedStatus = 'running' | 'queued';
 
 /**
- * Second half of the claim, in the same transaction as selectDueJobs: moves each job to its next
+ * Second half of the claim for due jobs, in the transaction that locked them (selectDueWork): moves each job to its next
  * occurrence and inserts its runs, in one statement. Running rows get this instance's id and a
  * lease; queued rows get the time they were queued (run_at), for the republisher. The unique key
  * (job_id, scheduled_for, attempt) makes a second run of an occurrence impossible, whatever
@@ -14,7 +14,7 @@ export type ClaimedStatus = 'running' | 'queued';
  *
  * The claim travels as one JSON document rather than one array per column: serialising thousands
  * of dates into array literals cost more than the statement itself. What a run needs of its job
- * comes from the rows selectDueJobs locked, not from a second read.
+ * comes from the rows selectDueWork locked, not from a second read.
  */
 export async function recordClaims(
   transaction: Queryable,
@@ -22,10 +22,13 @@ export async function recordClaims(
   instanceId: string,
   leaseMs: number,
   claimedStatus: ClaimedStatus,
+  now: Date,
 ): Promise<ClaimedRunRow[]> {
-  const claims = advances.map(({ job, nextRun, run }) => ({
+  if (advances.length === 0) return [];
+  const claims = advances.map(({ job, nextRun, scheduleError, run }) => ({
     id: job.id,
     next_run: nextRun,
+    schedule_error: scheduleError,
     starts: run?.status === 'running',
     status: run ? (run.status === 'running' ? claimedStatus : run.status) : null,
     scheduled_for: run?.scheduledFor ?? null,
@@ -34,12 +37,13 @@ export async function recordClaims(
   const { rows } = await transaction.query<{ id: string; job_id: number; scheduled_for: Date; attempt: number; started_at: Date }>(
     `WITH claim AS (
        SELECT * FROM json_to_recordset($1::json)
-                  AS c(id int, next_run timestamptz, starts boolean, status text, scheduled_for timestamptz, error text)
+                  AS c(id int, next_run timestamptz, schedule_error text, starts boolean, status text, scheduled_for timestamptz, error text)
      ),
      advanced AS (
        UPDATE jobs j
           SET next_run = c.next_run,
-              last_run = CASE WHEN c.starts AND $4 = 'running' THEN now() ELSE j.last_run END,
+              schedule_error = c.schedule_error,
+              last_run = CASE WHEN c.starts AND $4 = 'running' THEN $5::timestamptz ELSE j.last_run END,
               last_status = CASE WHEN c.starts THEN $4::"RunStatus" ELSE j.last_status END
          FROM claim c
         WHERE j.id = c.id
@@ -49,19 +53,19 @@ export async function recordClaims(
                              lease_expires_at, error, run_at)
        SELECT c.id, c.scheduled_for, 1, c.status::"RunStatus",
               CASE WHEN c.status <> 'queued' THEN $2 END,
-              CASE WHEN c.status = 'running' THEN now() END,
-              CASE WHEN c.status = 'skipped' THEN now() END,
+              CASE WHEN c.status = 'running' THEN $5::timestamptz END,
+              CASE WHEN c.status = 'skipped' THEN $5::timestamptz END,
               CASE WHEN c.status = 'skipped' THEN 0 END,
-              CASE WHEN c.status = 'running' THEN now() + $3 * interval '1 millisecond' END,
+              CASE WHEN c.status = 'running' THEN $5::timestamptz + $3 * interval '1 millisecond' END,
               c.error,
-              CASE WHEN c.status = 'queued' THEN now() END
+              CASE WHEN c.status = 'queued' THEN $5::timestamptz END
          FROM claim c
         WHERE c.status IS NOT NULL
        ON CONFLICT (job_id, scheduled_for, attempt) DO NOTHING
        RETURNING id, job_id, scheduled_for, attempt, status, started_at
      )
      SELECT id, job_id, scheduled_for, attempt, started_at FROM inserted WHERE status = $4::"RunStatus"`,
-    [JSON.stringify(claims), instanceId, leaseMs, claimedStatus],
+    [JSON.stringify(claims), instanceId, leaseMs, claimedStatus, now],
   );
   const jobs = new Map(advances.map(({ job }) => [job.id, job]));
   return rows.map((row) => {

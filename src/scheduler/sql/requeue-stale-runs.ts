@@ -5,18 +5,18 @@ import type { Queryable } from './queryable';
  * lost, or never sent because the instance died between commit and publish) are stamped as queued
  * anew and returned, to be published again. SKIP LOCKED keeps two schedulers off the same rows.
  */
-export async function requeueStaleRuns(pool: Queryable, olderThanMs: number, limit: number): Promise<number[]> {
+export async function requeueStaleRuns(pool: Queryable, olderThanMs: number, limit: number, now?: Date): Promise<number[]> {
   const { rows } = await pool.query<{ id: string }>(
-    `UPDATE job_runs SET run_at = now()
+    `UPDATE job_runs SET run_at = coalesce($3::timestamptz, now())
       WHERE id IN (
         SELECT id FROM job_runs
-         WHERE status = 'queued' AND run_at < now() - $1 * interval '1 millisecond'
+         WHERE status = 'queued' AND run_at < coalesce($3::timestamptz, now()) - $1 * interval '1 millisecond'
          ORDER BY run_at
          LIMIT $2
            FOR UPDATE SKIP LOCKED
       )
      RETURNING id`,
-    [olderThanMs, limit],
+    [olderThanMs, limit, now ?? null],
   );
   return rows.map((row) => Number(row.id));
 }
