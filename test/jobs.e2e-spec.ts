@@ -46,6 +46,7 @@ describe('jobs API', () => {
         lastStatus: null,
         nextRun: next.toISOString(),
         scheduleError: null,
+        tags: [],
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.stringMatching(/Z$/),
       });
