@@ -1,8 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ListRunsQuery } from '../runs/dto/list-runs.query';
 import type { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { IdPipe } from '../validation/id.pipe';
+import { NoBody } from '../validation/no-body';
 import { CreateJobDto } from './dto/create-job.dto';
 import type { JobPageResponse, JobResponse } from './dto/job.response';
 import { ListJobsQuery } from './dto/list-jobs.query';
@@ -19,8 +21,10 @@ export class JobsController {
   /** Creates a job; its nextRun is computed from the schedule and time zone. */
   @Post()
   @RequiredRole('admin')
-  create(@Body() dto: CreateJobDto): Promise<JobResponse> {
-    return this.jobs.create(dto);
+  async create(@Body() dto: CreateJobDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobResponse> {
+    const job = await this.jobs.create(dto);
+    void reply.header('location', `/jobs/${job.id}`);
+    return job;
   }
 
   /** Lists jobs by id, one page at a time, optionally filtered. */
@@ -65,15 +69,20 @@ export class JobsController {
   @Post(':id/run')
   @HttpCode(202)
   @RequiredRole('operator')
-  run(@Param('id', IdPipe) id: number): Promise<RunResponse> {
+  run(@Param('id', IdPipe) id: number, @NoBody() _body: undefined): Promise<RunResponse> {
     return this.jobs.trigger(id);
   }
 
-  /** The job's next occurrences as ISO-8601 UTC instants. */
+  /**
+   * The next occurrences of the job's schedule as ISO-8601 UTC instants. For a paused job (nextRun
+   * null) they are when it would run once resumed, and the `Job-Paused` header says `true`.
+   */
   @Get(':id/next-runs')
   @RequiredRole('reader')
   @ApiOkResponse({ description: 'ISO-8601 UTC instants', schema: { type: 'array', items: { type: 'string', format: 'date-time' } } })
-  nextRuns(@Param('id', IdPipe) id: number, @Query() query: NextRunsQuery): Promise<Date[]> {
-    return this.jobs.nextRuns(id, query.count);
+  async nextRuns(@Param('id', IdPipe) id: number, @Query() query: NextRunsQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<Date[]> {
+    const { occurrences, paused } = await this.jobs.nextRuns(id, query.count);
+    void reply.header('job-paused', String(paused));
+    return occurrences;
   }
 }

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { JobCache } from '../cache/job-cache';
 import { Clock } from '../clock/clock';
@@ -11,14 +11,13 @@ import { RunsRepository } from '../runs/runs.repository';
 import { RunStore } from '../scheduler/run-store';
 import { SchedulerService } from '../scheduler/scheduler.service';
 import { canonicalTimezone, nextOccurrence, nextOccurrences, UncomputableOccurrence, usesHash } from '../schedules/cron-schedule';
-import { badRequest } from '../validation/field-problems';
-import type { CreateJobDto } from './dto/create-job.dto';
+import { badRequest, conflict } from '../validation/field-problems';
+import { type CreateJobDto, DEFAULT_JOB_TYPE } from './dto/create-job.dto';
 import { JobPageResponse, JobResponse } from './dto/job.response';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 import type { UpdateJobDto } from './dto/update-job.dto';
 import { JobsRepository } from './jobs.repository';
 
-const DEFAULT_TYPE = 'log';
 const DEFAULT_TIMEZONE = 'UTC';
 
 /** Normalises whitespace so equal schedules are stored alike. */
@@ -38,7 +37,7 @@ export class JobsService {
   ) {}
 
   async create(dto: CreateJobDto): Promise<JobResponse> {
-    const type = dto.type ?? DEFAULT_TYPE;
+    const type = dto.type ?? DEFAULT_JOB_TYPE;
     const schedule = normaliseSchedule(dto.schedule);
     const timezone = canonicalTimezone(dto.timezone ?? DEFAULT_TIMEZONE) as string;
     const isActive = dto.isActive ?? true;
@@ -73,7 +72,9 @@ export class JobsService {
     if (dto.schedule !== undefined) data.schedule = normaliseSchedule(dto.schedule);
     if (dto.timezone !== undefined) data.timezone = canonicalTimezone(dto.timezone);
     if (dto.type !== undefined || params !== undefined) {
-      data.params = this.checkedParams(dto.type ?? current.type, params ?? current.params);
+      // Another type starts from its own defaults: the old type's (log's level) mean nothing to it.
+      const typeChanges = dto.type !== undefined && dto.type !== current.type;
+      data.params = this.checkedParams(dto.type ?? current.type, params ?? (typeChanges ? {} : current.params));
     }
     if (dto.schedule !== undefined || dto.timezone !== undefined || dto.isActive !== undefined) {
       data.nextRun = this.nextRunOf(
@@ -97,12 +98,12 @@ export class JobsService {
     this.audit.info({ jobId: id }, 'job deleted');
   }
 
-  async nextRuns(id: number, count: number): Promise<Date[]> {
+  async nextRuns(id: number, count: number): Promise<{ occurrences: Date[]; paused: boolean }> {
     const job = await this.require(id);
     try {
-      return nextOccurrences(job.schedule, job.timezone, this.clock.now(), count, job.id);
+      return { occurrences: nextOccurrences(job.schedule, job.timezone, this.clock.now(), count, job.id), paused: !job.isActive };
     } catch (error) {
-      if (error instanceof UncomputableOccurrence) throw new ConflictException(`schedule: ${error.message}; change it with PATCH /jobs/${id}`);
+      if (error instanceof UncomputableOccurrence) throw conflict([{ field: 'schedule', message: `${error.message}; change it with PATCH /jobs/${id}` }]);
       throw error;
     }
   }
@@ -159,7 +160,7 @@ export class JobsService {
     try {
       return await write();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictException(`name: a job named "${name}" already exists`);
+      if (isUniqueViolation(error)) throw conflict([{ field: 'name', message: `a job named "${name}" already exists` }]);
       throw error;
     }
   }

@@ -39,9 +39,8 @@ export class HttpParams {
 }
 
 /** Calls a URL through the outbound policy. The run succeeds when the response status is one of the expected ones. */
-@JobType('http')
+@JobType('http', HttpParams)
 export class HttpStrategy implements JobStrategy<HttpParams> {
-  readonly paramsClass = HttpParams;
 
   constructor(
     private readonly policy: OutboundPolicy,

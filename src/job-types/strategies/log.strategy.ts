@@ -15,9 +15,8 @@ export class LogParams {
 }
 
 /** Writes one structured log line: for demos, smoke tests and heartbeats. */
-@JobType('log')
+@JobType('log', LogParams)
 export class LogStrategy implements JobStrategy<LogParams> {
-  readonly paramsClass = LogParams;
 
   async execute({ job, run, params, logger }: JobExecutionContext<LogParams>): Promise<string> {
     const message = params.message ?? job.name;

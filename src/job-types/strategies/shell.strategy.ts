@@ -43,9 +43,8 @@ const MAX_OUTPUT_CHARS = 64 * 1024;
  * service's environment, and leads a process group of its own: a timeout, a shutdown, or the
  * program's own end terminates the whole group (SIGTERM, then SIGKILL after the grace).
  */
-@JobType('shell')
+@JobType('shell', ShellParams)
 export class ShellStrategy implements JobStrategy<ShellParams>, OnApplicationShutdown {
-  readonly paramsClass = ShellParams;
   private readonly groups = new Set<ProcessGroup>();
   private readonly killGraceMs: number;
   private readonly baseEnvironment: Record<string, string>;
