@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../api-document/api-errors.decorator';
 import { ListRunsQuery } from '../runs/dto/list-runs.query';
 import type { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { IdPipe } from '../validation/id.pipe';
@@ -21,7 +22,10 @@ export class JobsController {
   /** Creates a job; its nextRun is computed from the schedule and time zone. */
   @Post()
   @RequiredRole('admin')
-  async create(@Body() dto: CreateJobDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobResponse> {
+  @ApiOperation({ summary: 'Create a job' })
+  @ApiResponse({ status: 201, description: 'The job, created; `Location` is its URL.', headers: { Location: { description: 'The URL of the new job', schema: { type: 'string' } } } })
+  @ApiErrors(400, 409, 413, 415, 503)
+  async createJob(@Body() dto: CreateJobDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobResponse> {
     const job = await this.jobs.create(dto);
     void reply.header('location', `/jobs/${job.id}`);
     return job;
@@ -30,20 +34,27 @@ export class JobsController {
   /** Lists jobs by id, one page at a time, optionally filtered. */
   @Get()
   @RequiredRole('reader')
-  list(@Query() query: ListJobsQuery): Promise<JobPageResponse> {
+  @ApiOperation({ summary: 'List jobs' })
+  @ApiErrors(400, 503)
+  listJobs(@Query() query: ListJobsQuery): Promise<JobPageResponse> {
     return this.jobs.list(query);
   }
 
+  /** The job with this id. */
   @Get(':id')
   @RequiredRole('reader')
-  get(@Param('id', IdPipe) id: number): Promise<JobResponse> {
+  @ApiOperation({ summary: 'Get a job' })
+  @ApiErrors(400, 404, 503)
+  getJob(@Param('id', IdPipe) id: number): Promise<JobResponse> {
     return this.jobs.get(id);
   }
 
   /** Changes any subset of fields; a new schedule, time zone or isActive recomputes nextRun. */
   @Patch(':id')
   @RequiredRole('admin', { role: 'operator', for: 'pausing or resuming: a body of isActive alone', applies: bodyWithOnly('isActive') })
-  update(@Param('id', IdPipe) id: number, @Body() dto: UpdateJobDto): Promise<JobResponse> {
+  @ApiOperation({ summary: 'Change a job' })
+  @ApiErrors(400, 404, 409, 413, 415, 503)
+  updateJob(@Param('id', IdPipe) id: number, @Body() dto: UpdateJobDto): Promise<JobResponse> {
     return this.jobs.update(id, dto);
   }
 
@@ -51,14 +62,19 @@ export class JobsController {
   @Delete(':id')
   @HttpCode(204)
   @RequiredRole('admin')
-  remove(@Param('id', IdPipe) id: number): Promise<void> {
+  @ApiOperation({ summary: 'Delete a job' })
+  @ApiResponse({ status: 204, description: 'Deleted.' })
+  @ApiErrors(400, 404, 503)
+  deleteJob(@Param('id', IdPipe) id: number): Promise<void> {
     return this.jobs.remove(id);
   }
 
   /** The job's run history, newest first. */
   @Get(':id/runs')
   @RequiredRole('reader')
-  runs(@Param('id', IdPipe) id: number, @Query() query: ListRunsQuery): Promise<RunPageResponse> {
+  @ApiOperation({ summary: "List a job's runs" })
+  @ApiErrors(400, 404, 503)
+  listJobRuns(@Param('id', IdPipe) id: number, @Query() query: ListRunsQuery): Promise<RunPageResponse> {
     return this.jobs.listRuns(id, query);
   }
 
@@ -69,7 +85,9 @@ export class JobsController {
   @Post(':id/run')
   @HttpCode(202)
   @RequiredRole('operator')
-  run(@Param('id', IdPipe) id: number, @NoBody() _body: undefined): Promise<RunResponse> {
+  @ApiOperation({ summary: 'Run a job now' })
+  @ApiErrors(400, 404, 413, 415, 503)
+  runJobNow(@Param('id', IdPipe) id: number, @NoBody() _body: undefined): Promise<RunResponse> {
     return this.jobs.trigger(id);
   }
 
@@ -79,8 +97,14 @@ export class JobsController {
    */
   @Get(':id/next-runs')
   @RequiredRole('reader')
-  @ApiOkResponse({ description: 'ISO-8601 UTC instants', schema: { type: 'array', items: { type: 'string', format: 'date-time' } } })
-  async nextRuns(@Param('id', IdPipe) id: number, @Query() query: NextRunsQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<Date[]> {
+  @ApiOperation({ summary: "Preview a job's next occurrences" })
+  @ApiOkResponse({
+    description: 'ISO-8601 UTC instants',
+    schema: { type: 'array', items: { type: 'string', format: 'date-time' } },
+    headers: { 'Job-Paused': { description: '`true` when the job is paused: the occurrences are those it would run once resumed', schema: { type: 'string', enum: ['true', 'false'] } } },
+  })
+  @ApiErrors(400, 404, 409, 503)
+  async listJobNextRuns(@Param('id', IdPipe) id: number, @Query() query: NextRunsQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<Date[]> {
     const { occurrences, paused } = await this.jobs.nextRuns(id, query.count);
     void reply.header('job-paused', String(paused));
     return occurrences;
