@@ -95,7 +95,12 @@ describe('jobs API', () => {
       await t.http.post('/jobs').send(body).expect(201);
       const before = await countJobs();
       const response = await t.http.post('/jobs').send({ ...body, schedule: '* * * * *' }).expect(409);
-      expect(response.body).toEqual({ statusCode: 409, error: 'Conflict', message: `name: a job named "${String(body.name)}" already exists` });
+      expect(response.body).toEqual({
+        statusCode: 409,
+        error: 'Conflict',
+        message: `name: a job named "${String(body.name)}" already exists`,
+        fields: [{ field: 'name', message: `a job named "${String(body.name)}" already exists` }],
+      });
       expect(await countJobs()).toBe(before);
     });
 

@@ -35,13 +35,15 @@ const JOB_FIELDS = [
   'maxAttempts',
   'retryBackoffMs',
   'timeoutMs',
+  'tags',
   'lastRun',
   'lastStatus',
   'nextRun',
+  'scheduleError',
   'createdAt',
   'updatedAt',
 ];
-const WRITABLE_FIELDS = JOB_FIELDS.filter((field) => !['id', 'lastRun', 'lastStatus', 'nextRun', 'createdAt', 'updatedAt'].includes(field));
+const WRITABLE_FIELDS = JOB_FIELDS.filter((field) => !['id', 'lastRun', 'lastStatus', 'nextRun', 'scheduleError', 'createdAt', 'updatedAt'].includes(field));
 
 /**
  * The Swagger CLI plugin documents DTOs only in `nest build` output, so this file serves the built
@@ -100,7 +102,7 @@ describe('OpenAPI document of the built service', () => {
   });
 
   it.each([
-    ['/jobs', 'get', ['limit', 'offset', 'isActive', 'type', 'lastStatus', 'search']],
+    ['/jobs', 'get', ['limit', 'offset', 'isActive', 'type', 'lastStatus', 'search', 'tag']],
     ['/jobs/{id}/runs', 'get', ['limit', 'offset', 'status']],
     ['/jobs/{id}/next-runs', 'get', ['count']],
     ['/jobs/{id}/changes', 'get', ['limit', 'offset']],
@@ -134,9 +136,11 @@ describe('OpenAPI document of the built service', () => {
       .send({ name: 'Daily Email Notification', description: 'Send daily newsletter to users', schedule: '0 9 * * *', isActive: true })
       .expect(201);
     expect(Object.keys(job).sort()).toEqual([...JOB_FIELDS].sort());
-    expect(Object.keys(schema('JobResponse').properties ?? {}).sort()).toEqual([...JOB_FIELDS].sort());
-    for (const field of ['lastRun', 'nextRun', 'createdAt', 'updatedAt']) {
-      expect(schema('JobResponse').properties?.[field]).toMatchObject({ type: 'string', format: 'date-time' });
+    for (const variant of ['HttpJobResponse', 'LogJobResponse', 'ShellJobResponse']) {
+      expect(Object.keys(schema(variant).properties ?? {}).sort()).toEqual([...JOB_FIELDS].sort());
+      for (const field of ['lastRun', 'nextRun', 'createdAt', 'updatedAt']) {
+        expect(schema(variant).properties?.[field]).toMatchObject({ type: 'string', format: 'date-time' });
+      }
     }
   });
 

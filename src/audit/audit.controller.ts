@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../api-document/api-errors.decorator';
 import { RequiredRole } from '../security/required-role.decorator';
 import { AuditLog } from './audit-log';
 import type { AuditPageResponse } from './dto/audit-entry.response';
@@ -13,7 +14,9 @@ export class AuditController {
   /** Every recorded change to any job, newest first, optionally filtered; admins only. */
   @Get()
   @RequiredRole('admin')
-  list(@Query() query: ListAuditQuery): Promise<AuditPageResponse> {
+  @ApiOperation({ summary: 'List audit entries' })
+  @ApiErrors(400, 503)
+  listAuditEntries(@Query() query: ListAuditQuery): Promise<AuditPageResponse> {
     return this.audit.list(query);
   }
 }

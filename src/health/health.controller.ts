@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { NoRoleRequired } from '../security/required-role.decorator';
 import { Readiness } from './readiness';
@@ -15,14 +15,16 @@ export class HealthController {
 
   /** Liveness: the process answers. Never touches the database. */
   @Get('live')
-  live(): { status: 'ok' } {
+  @ApiOperation({ summary: 'Liveness' })
+  getLiveness(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Readiness: 200 when every check is up, else 503 naming the failing checks. */
   @Get()
   @HealthCheck()
-  ready() {
+  @ApiOperation({ summary: 'Readiness' })
+  getReadiness() {
     return this.health.check([
       () => this.readiness.databaseReachable(),
       () => this.readiness.migrationsApplied(),

@@ -10,6 +10,8 @@ import { RequestSecurity } from '../security/request-security';
 import { commaSeparated } from '../config/comma-separated';
 import { createValidationPipe } from '../validation/validation.pipe';
 import { GlobalExceptionFilter } from './global-exception.filter';
+import { requireJsonBodies } from './json-bodies';
+import { answerMethodNotAllowed } from './method-not-allowed';
 import { securityHeaders } from './security-headers';
 import { setUpSwagger } from './swagger';
 
@@ -54,6 +56,8 @@ export async function createApp(appModule: Type<unknown>): Promise<NestFastifyAp
     done();
   });
   app.get(RequestSecurity).install(fastify);
+  answerMethodNotAllowed(fastify);
+  requireJsonBodies(fastify);
   recordHttpMetrics(fastify, app.get(Metrics));
   fastify.addHook('onSend', (request, reply, _payload, done) => {
     void reply.header('x-request-id', request.id);

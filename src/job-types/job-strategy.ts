@@ -12,12 +12,11 @@ export interface JobExecutionContext<Params> {
 }
 
 /**
- * One job type. `paramsClass` is a class-validator DTO describing the type's `params`: they are
- * validated when a job is created or changed, so a run never fails for a reason known earlier.
- * `execute` resolves with the run's output or throws to fail the run.
+ * One job type, declared with `@JobType(name, ParamsClass)`: the class-validator DTO describing its
+ * `params`, which are validated when a job is created or changed, so a run never fails for a reason
+ * known earlier. `execute` resolves with the run's output or throws to fail the run.
  */
 export interface JobStrategy<Params extends object = object> {
-  readonly paramsClass: new () => Params;
   /** Checks that depend on configuration rather than on the params' shape (e.g. a disabled type). */
   availabilityProblem?(): string | undefined;
   /** Checks of valid params against configuration (e.g. the outbound policy), reported as field problems. */

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { instanceToPlain } from 'class-transformer';
-import { JOB_TYPE_METADATA } from './job-type.decorator';
+import { JOB_TYPE_METADATA, type JobTypeDeclaration } from './job-type.decorator';
 import type { JobStrategy } from './job-strategy';
 import { type FieldProblem, validateObject } from '../validation/field-problems';
 
@@ -11,6 +11,7 @@ export type ParamsCheck = { ok: true; params: Record<string, unknown> } | { ok: 
 @Injectable()
 export class JobTypeRegistry implements OnModuleInit {
   private readonly strategies = new Map<string, JobStrategy>();
+  private readonly paramsClasses = new Map<string, new () => object>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -20,8 +21,10 @@ export class JobTypeRegistry implements OnModuleInit {
   onModuleInit(): void {
     for (const wrapper of this.discovery.getProviders()) {
       if (!wrapper.metatype || !wrapper.instance) continue;
-      const name = this.reflector.get<string | undefined>(JOB_TYPE_METADATA, wrapper.metatype);
-      if (name) this.strategies.set(name, wrapper.instance as JobStrategy);
+      const declaration = this.reflector.get<JobTypeDeclaration | undefined>(JOB_TYPE_METADATA, wrapper.metatype);
+      if (!declaration) continue;
+      this.strategies.set(declaration.name, wrapper.instance as JobStrategy);
+      this.paramsClasses.set(declaration.name, declaration.paramsClass);
     }
   }
 
@@ -46,7 +49,7 @@ export class JobTypeRegistry implements OnModuleInit {
     if (typeof params !== 'object' || params === null || Array.isArray(params)) {
       return { ok: false, problems: [{ field: 'params', message: 'must be a JSON object' }] };
     }
-    const { instance, problems } = validateObject(strategy.paramsClass, params, 'params');
+    const { instance, problems } = validateObject(this.paramsClasses.get(type) as new () => object, params, 'params');
     if (problems.length > 0) return { ok: false, problems };
     const refused = strategy.policyProblems?.(instance) ?? [];
     if (refused.length > 0) return { ok: false, problems: refused };

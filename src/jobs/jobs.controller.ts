@@ -1,14 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../api-document/api-errors.decorator';
 import { type Actor, RequestActor } from '../audit/actor';
 import type { AuditPageResponse } from '../audit/dto/audit-entry.response';
 import { ListRunsQuery } from '../runs/dto/list-runs.query';
 import type { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { IdPipe } from '../validation/id.pipe';
+import { NoBody } from '../validation/no-body';
 import { PaginationQuery } from '../validation/pagination.query';
 import type { BulkChangeResponse } from './dto/bulk-change.response';
 import { CreateJobDto } from './dto/create-job.dto';
-import type { JobPageResponse, JobResponse } from './dto/job.response';
+import { type JobPageResponse, JobResponse } from './dto/job.response';
 import { ListJobsQuery } from './dto/list-jobs.query';
 import { NextRunsQuery } from './dto/next-runs.query';
 import { TagQuery } from './dto/tag.query';
@@ -24,14 +27,21 @@ export class JobsController {
   /** Creates a job; its nextRun is computed from the schedule and time zone. */
   @Post()
   @RequiredRole('admin')
-  create(@Body() dto: CreateJobDto, @RequestActor() actor: Actor): Promise<JobResponse> {
-    return this.jobs.create(dto, actor);
+  @ApiOperation({ summary: 'Create a job' })
+  @ApiResponse({ status: 201, type: JobResponse, description: 'The job, created; `Location` is its URL.', headers: { Location: { description: 'The URL of the new job', schema: { type: 'string' } } } })
+  @ApiErrors(400, 409, 413, 415, 503)
+  async createJob(@Body() dto: CreateJobDto, @RequestActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobResponse> {
+    const job = await this.jobs.create(dto, actor);
+    void reply.header('location', `/jobs/${job.id}`);
+    return job;
   }
 
   /** Lists jobs by id, one page at a time, optionally filtered. */
   @Get()
   @RequiredRole('reader')
-  list(@Query() query: ListJobsQuery): Promise<JobPageResponse> {
+  @ApiOperation({ summary: 'List jobs' })
+  @ApiErrors(400, 503)
+  listJobs(@Query() query: ListJobsQuery): Promise<JobPageResponse> {
     return this.jobs.list(query);
   }
 
@@ -39,7 +49,9 @@ export class JobsController {
   @Post('pause')
   @HttpCode(200)
   @RequiredRole('operator')
-  pause(@Query() query: TagQuery, @RequestActor() actor: Actor): Promise<BulkChangeResponse> {
+  @ApiOperation({ summary: 'Pause every job with a tag' })
+  @ApiErrors(400, 503)
+  pauseJobsByTag(@Query() query: TagQuery, @RequestActor() actor: Actor): Promise<BulkChangeResponse> {
     return this.jobs.setActiveByTag(query.tag, false, actor);
   }
 
@@ -47,20 +59,27 @@ export class JobsController {
   @Post('resume')
   @HttpCode(200)
   @RequiredRole('operator')
-  resume(@Query() query: TagQuery, @RequestActor() actor: Actor): Promise<BulkChangeResponse> {
+  @ApiOperation({ summary: 'Resume every job with a tag' })
+  @ApiErrors(400, 503)
+  resumeJobsByTag(@Query() query: TagQuery, @RequestActor() actor: Actor): Promise<BulkChangeResponse> {
     return this.jobs.setActiveByTag(query.tag, true, actor);
   }
 
+  /** The job with this id. */
   @Get(':id')
   @RequiredRole('reader')
-  get(@Param('id', IdPipe) id: number): Promise<JobResponse> {
+  @ApiOperation({ summary: 'Get a job' })
+  @ApiErrors(400, 404, 503)
+  getJob(@Param('id', IdPipe) id: number): Promise<JobResponse> {
     return this.jobs.get(id);
   }
 
   /** Changes any subset of fields; a new schedule, time zone or isActive recomputes nextRun. */
   @Patch(':id')
   @RequiredRole('admin', { role: 'operator', for: 'pausing or resuming: a body of isActive alone', applies: bodyWithOnly('isActive') })
-  update(@Param('id', IdPipe) id: number, @Body() dto: UpdateJobDto, @RequestActor() actor: Actor): Promise<JobResponse> {
+  @ApiOperation({ summary: 'Change a job' })
+  @ApiErrors(400, 404, 409, 413, 415, 503)
+  updateJob(@Param('id', IdPipe) id: number, @Body() dto: UpdateJobDto, @RequestActor() actor: Actor): Promise<JobResponse> {
     return this.jobs.update(id, dto, actor);
   }
 
@@ -68,14 +87,19 @@ export class JobsController {
   @Delete(':id')
   @HttpCode(204)
   @RequiredRole('admin')
-  remove(@Param('id', IdPipe) id: number, @RequestActor() actor: Actor): Promise<void> {
+  @ApiOperation({ summary: 'Delete a job' })
+  @ApiResponse({ status: 204, description: 'Deleted.' })
+  @ApiErrors(400, 404, 503)
+  deleteJob(@Param('id', IdPipe) id: number, @RequestActor() actor: Actor): Promise<void> {
     return this.jobs.remove(id, actor);
   }
 
   /** The job's run history, newest first. */
   @Get(':id/runs')
   @RequiredRole('reader')
-  runs(@Param('id', IdPipe) id: number, @Query() query: ListRunsQuery): Promise<RunPageResponse> {
+  @ApiOperation({ summary: "List a job's runs" })
+  @ApiErrors(400, 404, 503)
+  listJobRuns(@Param('id', IdPipe) id: number, @Query() query: ListRunsQuery): Promise<RunPageResponse> {
     return this.jobs.listRuns(id, query);
   }
 
@@ -86,7 +110,9 @@ export class JobsController {
   @Post(':id/run')
   @HttpCode(202)
   @RequiredRole('operator')
-  run(@Param('id', IdPipe) id: number, @RequestActor() actor: Actor): Promise<RunResponse> {
+  @ApiOperation({ summary: 'Run a job now' })
+  @ApiErrors(400, 404, 409, 413, 415, 503)
+  runJobNow(@Param('id', IdPipe) id: number, @NoBody() _body: undefined, @RequestActor() actor: Actor): Promise<RunResponse> {
     return this.jobs.trigger(id, actor);
   }
 
@@ -96,15 +122,28 @@ export class JobsController {
    */
   @Get(':id/changes')
   @RequiredRole('reader')
-  changes(@Param('id', IdPipe) id: number, @Query() page: PaginationQuery): Promise<AuditPageResponse> {
+  @ApiOperation({ summary: "List a job's changes" })
+  @ApiErrors(400, 404, 503)
+  listJobChanges(@Param('id', IdPipe) id: number, @Query() page: PaginationQuery): Promise<AuditPageResponse> {
     return this.jobs.changes(id, page);
   }
 
-  /** The job's next occurrences as ISO-8601 UTC instants. */
+  /**
+   * The next occurrences of the job's schedule as ISO-8601 UTC instants. For a paused job (nextRun
+   * null) they are when it would run once resumed, and the `Job-Paused` header says `true`.
+   */
   @Get(':id/next-runs')
   @RequiredRole('reader')
-  @ApiOkResponse({ description: 'ISO-8601 UTC instants', schema: { type: 'array', items: { type: 'string', format: 'date-time' } } })
-  nextRuns(@Param('id', IdPipe) id: number, @Query() query: NextRunsQuery): Promise<Date[]> {
-    return this.jobs.nextRuns(id, query.count);
+  @ApiOperation({ summary: "Preview a job's next occurrences" })
+  @ApiOkResponse({
+    description: 'ISO-8601 UTC instants',
+    schema: { type: 'array', items: { type: 'string', format: 'date-time' } },
+    headers: { 'Job-Paused': { description: '`true` when the job is paused: the occurrences are those it would run once resumed', schema: { type: 'string', enum: ['true', 'false'] } } },
+  })
+  @ApiErrors(400, 404, 409, 503)
+  async listJobNextRuns(@Param('id', IdPipe) id: number, @Query() query: NextRunsQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<Date[]> {
+    const { occurrences, paused } = await this.jobs.nextRuns(id, query.count);
+    void reply.header('job-paused', String(paused));
+    return occurrences;
   }
 }

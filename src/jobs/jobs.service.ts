@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Actor } from '../audit/actor';
 import type { AuditAction } from '../audit/audit-entry';
@@ -14,16 +14,15 @@ import type { ListRunsQuery } from '../runs/dto/list-runs.query';
 import { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { RunsRepository } from '../runs/runs.repository';
 import { canonicalTimezone, nextOccurrence, nextOccurrences, UncomputableOccurrence, usesHash } from '../schedules/cron-schedule';
-import { badRequest } from '../validation/field-problems';
+import { badRequest, conflict } from '../validation/field-problems';
 import type { PaginationQuery } from '../validation/pagination.query';
 import type { BulkChangeResponse } from './dto/bulk-change.response';
-import type { CreateJobDto } from './dto/create-job.dto';
+import { type CreateJobDto, DEFAULT_JOB_TYPE } from './dto/create-job.dto';
 import { JobPageResponse, JobResponse } from './dto/job.response';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 import type { UpdateJobDto } from './dto/update-job.dto';
 import { JobsRepository } from './jobs.repository';
 
-const DEFAULT_TYPE = 'log';
 const DEFAULT_TIMEZONE = 'UTC';
 
 /** Normalises whitespace so equal schedules are stored alike. */
@@ -42,7 +41,7 @@ export class JobsService {
   ) {}
 
   async create(dto: CreateJobDto, actor: Actor): Promise<JobResponse> {
-    const type = dto.type ?? DEFAULT_TYPE;
+    const type = dto.type ?? DEFAULT_JOB_TYPE;
     const schedule = normaliseSchedule(dto.schedule);
     const timezone = canonicalTimezone(dto.timezone ?? DEFAULT_TIMEZONE) as string;
     const isActive = dto.isActive ?? true;
@@ -79,7 +78,9 @@ export class JobsService {
     if (dto.schedule !== undefined) data.schedule = normaliseSchedule(dto.schedule);
     if (dto.timezone !== undefined) data.timezone = canonicalTimezone(dto.timezone);
     if (dto.type !== undefined || params !== undefined) {
-      data.params = this.checkedParams(dto.type ?? current.type, params ?? current.params);
+      // Another type starts from its own defaults: the old type's (log's level) mean nothing to it.
+      const typeChanges = dto.type !== undefined && dto.type !== current.type;
+      data.params = this.checkedParams(dto.type ?? current.type, params ?? (typeChanges ? {} : current.params));
     }
     if (dto.schedule !== undefined || dto.timezone !== undefined || dto.isActive !== undefined) {
       data.nextRun = this.nextRunOf(
@@ -125,12 +126,12 @@ export class JobsService {
     this.logger.info({ jobId: id }, 'job deleted');
   }
 
-  async nextRuns(id: number, count: number): Promise<Date[]> {
+  async nextRuns(id: number, count: number): Promise<{ occurrences: Date[]; paused: boolean }> {
     const job = await this.require(id);
     try {
-      return nextOccurrences(job.schedule, job.timezone, this.clock.now(), count, job.id);
+      return { occurrences: nextOccurrences(job.schedule, job.timezone, this.clock.now(), count, job.id), paused: !job.isActive };
     } catch (error) {
-      if (error instanceof UncomputableOccurrence) throw new ConflictException(`schedule: ${error.message}; change it with PATCH /jobs/${id}`);
+      if (error instanceof UncomputableOccurrence) throw conflict([{ field: 'schedule', message: `${error.message}; change it with PATCH /jobs/${id}` }]);
       throw error;
     }
   }
@@ -156,9 +157,9 @@ export class JobsService {
       this.auditLog.recordOn(client, { actor, action: 'run', jobId: id, jobName: job.name, runId, changes: [] }),
     );
     if (request.outcome === 'busy') {
-      throw new ConflictException(
-        `overlapPolicy: job ${id} forbids overlapping runs and one is in flight (running, queued or waiting for a retry); ask again once it has finished`,
-      );
+      throw conflict([
+        { field: 'overlapPolicy', message: `job ${id} forbids overlapping runs and one is in flight (running, queued or waiting for a retry); ask again once it has finished` },
+      ]);
     }
     const run = request.outcome === 'queued' ? await this.runs.findById(request.runId) : null;
     if (!run) throw notFound(id);
@@ -199,7 +200,7 @@ export class JobsService {
     try {
       return await write();
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictException(`name: a job named "${name}" already exists`);
+      if (isUniqueViolation(error)) throw conflict([{ field: 'name', message: `a job named "${name}" already exists` }]);
       throw error;
     }
   }

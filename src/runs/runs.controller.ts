@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../api-document/api-errors.decorator';
 import { RequiredRole } from '../security/required-role.decorator';
 import { ListAllRunsQuery } from './dto/list-all-runs.query';
 import type { JobRunPageResponse } from './dto/job-run.response';
@@ -15,14 +16,18 @@ export class RunsController {
   /** Runs across all jobs, newest first, one page at a time, optionally filtered. */
   @Get()
   @RequiredRole('reader')
-  list(@Query() query: ListAllRunsQuery): Promise<JobRunPageResponse> {
+  @ApiOperation({ summary: 'List runs across jobs' })
+  @ApiErrors(400, 503)
+  listRuns(@Query() query: ListAllRunsQuery): Promise<JobRunPageResponse> {
     return this.runs.list(query);
   }
 
   /** The latest runs of each of several jobs, for a page of the jobs list, in one request. */
   @Get('recent')
   @RequiredRole('reader')
-  recent(@Query() query: RecentRunsQuery): Promise<RecentRunsResponse[]> {
+  @ApiOperation({ summary: 'List the latest runs of several jobs' })
+  @ApiErrors(400, 503)
+  listRecentRuns(@Query() query: RecentRunsQuery): Promise<RecentRunsResponse[]> {
     return this.runs.recent(query);
   }
 }

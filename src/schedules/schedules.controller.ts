@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../api-document/api-errors.decorator';
 import { RequiredRole } from '../security/required-role.decorator';
 import { PreviewScheduleQuery } from './dto/preview-schedule.query';
 import { SchedulePreview } from './schedule-preview';
@@ -12,8 +13,10 @@ export class SchedulesController {
   /** The next occurrences of an expression that is not (yet) a job, as ISO-8601 UTC instants. */
   @Get('preview')
   @RequiredRole('reader')
+  @ApiOperation({ summary: 'Preview a cron expression' })
   @ApiOkResponse({ description: 'ISO-8601 UTC instants', schema: { type: 'array', items: { type: 'string', format: 'date-time' } } })
-  preview(@Query() query: PreviewScheduleQuery): Date[] {
+  @ApiErrors(400)
+  previewSchedule(@Query() query: PreviewScheduleQuery): Date[] {
     return this.schedules.occurrences(query);
   }
 }

@@ -1,5 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrors } from '../api-document/api-errors.decorator';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from './roles';
 
@@ -23,10 +25,16 @@ declare module 'fastify' {
  * The least role that may call the route. A route without a declaration needs `admin`, so that a
  * forgotten one fails closed. Declared twice: as Nest metadata, which RolesGuard and the API
  * document read, and in the route's Fastify config, which the hook hiding secrets from the answer reads.
+ * The document shows the route as needing a bearer token, refused with 401, 403 or 429.
  */
 export const RequiredRole = (role: Role, except?: RoleRequirement['except']) => {
   const requirement: RoleRequirement = { role, except };
-  return applyDecorators(SetMetadata(ROLE_REQUIREMENT, requirement), RouteConfig({ roleRequirement: requirement }));
+  return applyDecorators(
+    SetMetadata(ROLE_REQUIREMENT, requirement),
+    RouteConfig({ roleRequirement: requirement }),
+    ApiBearerAuth('bearer'),
+    ApiErrors(401, 403, 429),
+  );
 };
 
 /** No role applies: the route is open (probes) or has a credential of its own (/metrics), checked before any route runs. */

@@ -1,7 +1,24 @@
-import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import { badRequest, toFieldProblems } from './field-problems';
+import { badRequest, type FieldProblem, toFieldProblems } from './field-problems';
+import { fieldNestedTooDeep, MAX_NESTING_DEPTH } from './nesting-depth';
 import { pathWithNulCharacter } from './nul-characters';
+
+/**
+ * A DTO whose fields have problems that only a service can check in full (a job's `params`, checked
+ * by its type) may offer the ones it can see from the body alone, so that one answer lists them all.
+ */
+interface WithCompanionProblems {
+  companionProblems(body: Record<string, unknown>): FieldProblem[];
+}
+
+const hasCompanionProblems = (metatype: unknown): metatype is WithCompanionProblems =>
+  typeof (metatype as Partial<WithCompanionProblems> | undefined)?.companionProblems === 'function';
+
+/** An empty query value (`?type=`) counts as absent, for every parameter alike. */
+function withoutEmptyValues(query: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+}
 
 /**
  * Keys the DTO does not declare. class-validator's whitelist misses keys that name members of
@@ -20,19 +37,33 @@ function unknownFields(value: unknown, { metatype }: ArgumentMetadata): string[]
 
 /** Bodies and query strings: unknown fields refused, values converted to their declared types. */
 class RequestValidationPipe extends ValidationPipe {
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  override async transform(raw: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // Path parameters have their own pipes (IdPipe), which need the raw text.
-    if (metadata.type === 'param') return value;
-    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (metadata.type === 'param') return raw;
+    const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
     if (metadata.type === 'body' && !isObject) throw badRequest([{ field: 'body', message: 'must be a JSON object' }]);
+    const value = metadata.type === 'query' && isObject ? withoutEmptyValues(raw as Record<string, unknown>) : raw;
     const unknown = unknownFields(value, metadata);
     if (unknown.length > 0) throw badRequest(unknown.map((field) => ({ field, message: 'is not a known field' })));
+    const tooDeep = fieldNestedTooDeep(value);
+    if (tooDeep !== undefined) throw badRequest([{ field: tooDeep, message: `must not nest objects or arrays more than ${MAX_NESTING_DEPTH} levels deep` }]);
     const nulPath = pathWithNulCharacter(value, '');
     if (nulPath !== undefined) {
       throw badRequest([{ field: nulPath || metadata.type, message: 'must not contain the NUL character (\\u0000)' }]);
     }
-    return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      throw withCompanionProblems(error, value as Record<string, unknown>, metadata);
+    }
   }
+}
+
+function withCompanionProblems(error: unknown, body: Record<string, unknown>, { metatype }: ArgumentMetadata): unknown {
+  if (!(error instanceof BadRequestException) || !hasCompanionProblems(metatype)) return error;
+  const fields = (error.getResponse() as { fields?: FieldProblem[] }).fields ?? [];
+  const companions = metatype.companionProblems(body).filter((problem) => !fields.some((named) => named.field === problem.field));
+  return companions.length > 0 ? badRequest([...fields, ...companions]) : error;
 }
 
 export function createValidationPipe(): ValidationPipe {

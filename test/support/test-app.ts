@@ -1,9 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import supertest from 'supertest';
+import type supertest from 'supertest';
+import { contractClient } from './contract-client';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface TestApp {
   app: NestFastifyApplication;
+  /** Every response is checked against the API document (see contract-client.ts). */
   http: ReturnType<typeof supertest>;
   database: TestDatabase;
   close(): Promise<void>;
@@ -23,7 +25,7 @@ export async function startTestApp(environment: Record<string, string> = {}): Pr
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,
-    http: supertest(app.getHttpServer()),
+    http: contractClient(app.getHttpServer()),
     database,
     close: async () => {
       await app.close();

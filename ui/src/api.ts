@@ -102,10 +102,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 function toApiError(response: Response, payload: unknown): ApiError {
   const body = (payload ?? {}) as { message?: unknown; fields?: unknown };
   const message = typeof body.message === 'string' ? body.message : `${response.status} ${response.statusText}`;
-  let fields = Array.isArray(body.fields) ? (body.fields as FieldProblem[]) : [];
-  // A 409 names its field only in the message ("name: a job named ... already exists").
-  const named = /^([A-Za-z][\w.]*): (.+)$/.exec(message);
-  if (fields.length === 0 && named) fields = [{ field: named[1], message: named[2] }];
+  const fields = Array.isArray(body.fields) ? (body.fields as FieldProblem[]) : [];
   return new ApiError(response.status, message, fields);
 }
 

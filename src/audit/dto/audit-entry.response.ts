@@ -1,13 +1,17 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { AuditEntry } from '../../generated/prisma/client';
 import { AUDIT_ACTIONS } from '../audit-entry';
 import type { ChangedField } from '../field-diff';
 
+/** A field's value: any JSON value, null included (a description cleared). */
+const JSON_VALUE = [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: {} }, { type: 'object' }];
+
 export class ChangedFieldResponse {
   /** A dotted path into the job. @example "params.url" */
   field: string;
-  /** The value before the change (absent when the job was created); secrets are "[redacted]". */
+  @ApiPropertyOptional({ description: 'The value before the change (absent when the job was created); secrets are "[redacted]".', anyOf: JSON_VALUE })
   before?: unknown;
-  /** The value after the change (absent when the job was deleted); secrets are "[redacted]". */
+  @ApiPropertyOptional({ description: 'The value after the change (absent when the job was deleted); secrets are "[redacted]".', anyOf: JSON_VALUE })
   after?: unknown;
 }
 

@@ -1,47 +1,15 @@
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsObject, IsOptional, IsUrl, Max, Min } from 'class-validator';
 import { JobType } from '../job-type.decorator';
+import { HttpParams } from './http.params';
 import type { JobExecutionContext, JobStrategy } from '../job-strategy';
 import { OutboundHttp, type OutboundResponse } from '../../outbound/outbound-http';
 import { OutboundPolicy } from '../../outbound/outbound-policy';
 import type { FieldProblem } from '../../validation/field-problems';
-import { IsStringRecord } from './is-string-record';
 
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 const MAX_BODY_CHARS = 1000;
 
-export class HttpParams {
-  /** @example "https://example.com/hooks/nightly" */
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
-  url: string;
-
-  @IsOptional()
-  @IsIn(METHODS)
-  method: (typeof METHODS)[number] = 'GET';
-
-  /** Request headers; redacted in logs. */
-  @IsOptional()
-  @IsObject()
-  @IsStringRecord()
-  headers: Record<string, string> = {};
-
-  /** Sent as is when a string, as JSON otherwise. */
-  @IsOptional()
-  body?: unknown;
-
-  /** Statuses that count as success; any 2xx when omitted. */
-  @IsOptional()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(50)
-  @IsInt({ each: true })
-  @Min(100, { each: true })
-  @Max(599, { each: true })
-  expectedStatus?: number[];
-}
-
 /** Calls a URL through the outbound policy. The run succeeds when the response status is one of the expected ones. */
-@JobType('http')
+@JobType('http', HttpParams)
 export class HttpStrategy implements JobStrategy<HttpParams> {
-  readonly paramsClass = HttpParams;
 
   constructor(
     private readonly policy: OutboundPolicy,

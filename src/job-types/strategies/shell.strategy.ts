@@ -1,38 +1,13 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { ProcessGroup } from './process-group';
 import type { Environment } from '../../config/environment';
 import { JobType } from '../job-type.decorator';
+import { ShellParams } from './shell.params';
 import type { JobExecutionContext, JobStrategy } from '../job-strategy';
 import { truncate } from '../output';
-import { IsStringRecord } from './is-string-record';
-
-export class ShellParams {
-  /** The program to run, found on PATH; no shell is involved. @example "/usr/bin/pg_dump" */
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1000)
-  command: string;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @IsString({ each: true })
-  args: string[] = [];
-
-  @IsOptional()
-  @IsString()
-  cwd?: string;
-
-  /** The command's environment, on top of PATH, HOME and LANG (which it may override); nothing of the service's own. */
-  @IsOptional()
-  @IsObject()
-  @IsStringRecord()
-  env: Record<string, string> = {};
-}
 
 /** Output kept of a command, stdout and stderr together, before it is truncated for the run. */
 const MAX_OUTPUT_CHARS = 64 * 1024;
@@ -43,9 +18,8 @@ const MAX_OUTPUT_CHARS = 64 * 1024;
  * service's environment, and leads a process group of its own: a timeout, a shutdown, or the
  * program's own end terminates the whole group (SIGTERM, then SIGKILL after the grace).
  */
-@JobType('shell')
+@JobType('shell', ShellParams)
 export class ShellStrategy implements JobStrategy<ShellParams>, OnApplicationShutdown {
-  readonly paramsClass = ShellParams;
   private readonly groups = new Set<ProcessGroup>();
   private readonly killGraceMs: number;
   private readonly baseEnvironment: Record<string, string>;

@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -9,18 +10,22 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { paramsShapeProblems } from '../../job-types/params-problems';
+import type { FieldProblem } from '../../validation/field-problems';
 import { Optional, OptionalNullable } from '../../validation/optional';
 import { IsCronExpression, IsTimeZone } from '../../validation/schedule.validators';
 import { IsTagList } from '../../validation/tag';
 
 export const OVERLAP_POLICIES = ['allow', 'forbid'] as const;
 export const MISFIRE_POLICIES = ['run_once', 'skip'] as const;
+export const DEFAULT_JOB_TYPE = 'log';
 
 export class CreateJobDto {
   /**
-   * Unique name of the job.
+   * Unique name of the job; spaces around it are dropped.
    * @example "Daily Email Notification"
    */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @Length(1, 200)
   name: string;
@@ -109,4 +114,9 @@ export class CreateJobDto {
   @Min(1)
   @Max(86_400_000)
   timeoutMs?: number;
+
+  /** The problems of `params` for the type named (log when none is), reported with the other fields'. */
+  static companionProblems(body: Record<string, unknown>): FieldProblem[] {
+    return paramsShapeProblems(body.type ?? DEFAULT_JOB_TYPE, body.params ?? {});
+  }
 }
