@@ -246,7 +246,7 @@ describe('the API under random requests', () => {
       SELECT id, name, description, schedule, timezone, type, params, is_active AS "isActive",
              overlap_policy::text AS "overlapPolicy", misfire_policy::text AS "misfirePolicy",
              max_attempts AS "maxAttempts", retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs",
-             last_run AS "lastRun", last_status::text AS "lastStatus", next_run AS "nextRun",
+             max_concurrency AS "maxConcurrency", last_run AS "lastRun", last_status::text AS "lastStatus", next_run AS "nextRun",
              created_at AS "createdAt", updated_at AS "updatedAt"
         FROM jobs ORDER BY id`);
     return rows.map((row) =>

@@ -35,6 +35,7 @@ const JOB_FIELDS = [
   'maxAttempts',
   'retryBackoffMs',
   'timeoutMs',
+  'maxConcurrency',
   'lastRun',
   'lastStatus',
   'nextRun',

@@ -11,7 +11,7 @@ const escapeLikePattern = (text: string) => text.replace(/[\\%_]/g, (character) 
 const FIND_BY_ID = `
   SELECT id, name, description, schedule, timezone, type, params, is_active AS "isActive",
          overlap_policy AS "overlapPolicy", misfire_policy AS "misfirePolicy", max_attempts AS "maxAttempts",
-         retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs", last_run AS "lastRun", last_status AS "lastStatus",
+         retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs", max_concurrency AS "maxConcurrency", last_run AS "lastRun", last_status AS "lastStatus",
          next_run AS "nextRun", created_at AS "createdAt", updated_at AS "updatedAt"
     FROM jobs WHERE id = $1`;
 

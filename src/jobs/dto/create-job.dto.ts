@@ -14,6 +14,7 @@ import { IsCronExpression, IsTimeZone } from '../../validation/schedule.validato
 
 export const OVERLAP_POLICIES = ['allow', 'forbid'] as const;
 export const MISFIRE_POLICIES = ['run_once', 'skip'] as const;
+export const MAX_CONCURRENCY = 10_000;
 
 export class CreateJobDto {
   /**
@@ -100,4 +101,15 @@ export class CreateJobDto {
   @Min(1)
   @Max(86_400_000)
   timeoutMs?: number;
+
+  /**
+   * Runs of this job at once, across all instances (1-10000); null, the default, means unlimited with
+   * overlapPolicy "allow" and 1 with "forbid", which allows no other value.
+   * @example 2
+   */
+  @OptionalNullable()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CONCURRENCY)
+  maxConcurrency?: number | null;
 }
