@@ -41,6 +41,7 @@ const VALID_SCHEDULES = new Map<string, string>([
   ['0 12 L * *', '0 12 L * *'],
   ['0 0 29 2 *', '0 0 29 2 *'],
   ['0 0 1 JAN,JUL *', '0 0 1 JAN,JUL *'],
+  ['@daily', '@daily'],
 ]);
 const everyMinute = Array.from({ length: 60 }, (_, minute) => minute).join(',');
 const everyHour = Array.from({ length: 24 }, (_, hour) => hour).join(',');
@@ -49,7 +50,7 @@ const INVALID_SCHEDULES = [
   '* * *',
   '* * * * * * *',
   '',
-  '@daily',
+  '@reboot',
   '0 0 30 2 *',
   '* * * x *',
   '0 9 * * *\u0000',
