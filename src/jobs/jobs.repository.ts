@@ -117,7 +117,8 @@ export class JobsRepository {
       await client.query('COMMIT');
       return run ?? null;
     } catch (error) {
-      await client.query('ROLLBACK');
+      // The original error is the one worth reporting, also when the connection is gone for the rollback.
+      await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
