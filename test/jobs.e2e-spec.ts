@@ -42,6 +42,7 @@ describe('jobs API', () => {
         maxAttempts: 1,
         retryBackoffMs: 1000,
         timeoutMs: 60000,
+        maxConcurrency: null,
         lastRun: null,
         lastStatus: null,
         nextRun: next.toISOString(),
@@ -65,6 +66,7 @@ describe('jobs API', () => {
         maxAttempts: 3,
         retryBackoffMs: 0,
         timeoutMs: 5000,
+        maxConcurrency: 1,
       });
       const { body: job } = await t.http.post('/jobs').send(body).expect(201);
       expect(job).toMatchObject({
@@ -79,6 +81,7 @@ describe('jobs API', () => {
         maxAttempts: 3,
         retryBackoffMs: 0,
         timeoutMs: 5000,
+        maxConcurrency: 1,
       });
     });
 
@@ -129,6 +132,15 @@ describe('jobs API', () => {
       ['a fractional maxAttempts', makeJob({ maxAttempts: 1.5 }), 'maxAttempts: must be an integer number'],
       ['a negative retryBackoffMs', makeJob({ retryBackoffMs: -1 }), 'retryBackoffMs: must not be less than 0'],
       ['a zero timeoutMs', makeJob({ timeoutMs: 0 }), 'timeoutMs: must not be less than 1'],
+      ['a zero maxConcurrency', makeJob({ maxConcurrency: 0 }), 'maxConcurrency: must not be less than 1'],
+      ['a maxConcurrency over 10000', makeJob({ maxConcurrency: 10_001 }), 'maxConcurrency: must not be greater than 10000'],
+      ['a fractional maxConcurrency', makeJob({ maxConcurrency: 2.5 }), 'maxConcurrency: must be an integer number'],
+      ['a maxConcurrency as text', makeJob({ maxConcurrency: '2' }), 'maxConcurrency: must be an integer number'],
+      [
+        'a maxConcurrency above 1 with overlapPolicy forbid',
+        makeJob({ overlapPolicy: 'forbid', maxConcurrency: 2 }),
+        'maxConcurrency: must be 1 or null with overlapPolicy "forbid", which never runs two at once (got 2)',
+      ],
       ['an unknown field', makeJob({ owner: 'me' }), 'owner: is not a known field'],
       ['an array body', [makeJob()], 'body: must be a JSON object'],
     ])('answers 400 naming the field for %s, and creates nothing', async (_, body, message) => {
@@ -297,6 +309,30 @@ describe('jobs API', () => {
     it('answers 404 for a job that does not exist and 400 for a bad id', async () => {
       await t.http.patch('/jobs/999999').send({ description: 'x' }).expect(404);
       await t.http.patch('/jobs/x').send({ description: 'x' }).expect(400);
+    });
+  });
+
+  describe('maxConcurrency', () => {
+    it('is null by default, takes 1 to 10000, and goes back to null', async () => {
+      const { body: created } = await t.http.post('/jobs').send(makeJob()).expect(201);
+      expect(created.maxConcurrency).toBeNull();
+      const { body: limited } = await t.http.patch(`/jobs/${created.id}`).send({ maxConcurrency: 10_000 }).expect(200);
+      expect(limited.maxConcurrency).toBe(10_000);
+      expect((await t.http.get(`/jobs/${created.id}`).expect(200)).body.maxConcurrency).toBe(10_000);
+      const { body: unlimited } = await t.http.patch(`/jobs/${created.id}`).send({ maxConcurrency: null }).expect(200);
+      expect(unlimited.maxConcurrency).toBeNull();
+    });
+
+    it('allows only null or 1 with overlapPolicy forbid, judged on the job as the change leaves it', async () => {
+      const { body: job } = await t.http.post('/jobs').send(makeJob({ maxConcurrency: 3 })).expect(201);
+      const toForbid = await t.http.patch(`/jobs/${job.id}`).send({ overlapPolicy: 'forbid' }).expect(400);
+      expect(toForbid.body.message).toBe('overlapPolicy: cannot be "forbid" while maxConcurrency is 3: set maxConcurrency to 1 or null with it');
+      expect((await t.http.get(`/jobs/${job.id}`).expect(200)).body).toMatchObject({ overlapPolicy: 'allow', maxConcurrency: 3 });
+      await t.http.patch(`/jobs/${job.id}`).send({ overlapPolicy: 'forbid', maxConcurrency: 1 }).expect(200);
+      const above = await t.http.patch(`/jobs/${job.id}`).send({ maxConcurrency: 2 }).expect(400);
+      expect(above.body.fields).toEqual([{ field: 'maxConcurrency', message: 'must be 1 or null with overlapPolicy "forbid", which never runs two at once (got 2)' }]);
+      const { body: forbidden } = await t.http.patch(`/jobs/${job.id}`).send({ maxConcurrency: null }).expect(200);
+      expect(forbidden).toMatchObject({ overlapPolicy: 'forbid', maxConcurrency: null });
     });
   });
 

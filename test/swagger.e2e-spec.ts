@@ -36,6 +36,7 @@ const JOB_FIELDS = [
   'retryBackoffMs',
   'timeoutMs',
   'tags',
+  'maxConcurrency',
   'lastRun',
   'lastStatus',
   'nextRun',

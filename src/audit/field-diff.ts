@@ -22,6 +22,7 @@ export const AUDITED_FIELDS = [
   'maxAttempts',
   'retryBackoffMs',
   'timeoutMs',
+  'maxConcurrency',
 ] as const;
 
 type Snapshot = Partial<Record<(typeof AUDITED_FIELDS)[number], unknown>>;

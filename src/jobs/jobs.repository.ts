@@ -12,7 +12,7 @@ const escapeLikePattern = (text: string) => text.replace(/[\\%_]/g, (character) 
 const FIND_BY_ID = `
   SELECT id, name, description, schedule, timezone, type, params, tags, is_active AS "isActive",
          overlap_policy AS "overlapPolicy", misfire_policy AS "misfirePolicy", max_attempts AS "maxAttempts",
-         retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs", last_run AS "lastRun", last_status AS "lastStatus",
+         retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs", max_concurrency AS "maxConcurrency", last_run AS "lastRun", last_status AS "lastStatus",
          next_run AS "nextRun", schedule_error AS "scheduleError", created_at AS "createdAt", updated_at AS "updatedAt"
     FROM jobs WHERE id = $1`;
 
@@ -146,7 +146,8 @@ export class JobsRepository {
       await client.query('COMMIT');
       return request;
     } catch (error) {
-      await client.query('ROLLBACK');
+      // The original error is the one worth reporting, also when the connection is gone for the rollback.
+      await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();

@@ -46,6 +46,7 @@ export class JobsService {
     const timezone = canonicalTimezone(dto.timezone ?? DEFAULT_TIMEZONE) as string;
     const isActive = dto.isActive ?? true;
     const data = { ...dto, schedule, timezone, type, params: this.checkedParams(type, dto.params ?? {}), isActive };
+    requireConcurrencyFits(dto.overlapPolicy ?? 'allow', dto.maxConcurrency ?? null, 'maxConcurrency');
     const audited = (transaction: Prisma.TransactionClient, created: Job) =>
       this.auditLog.record(transaction, { actor, action: 'create', jobId: created.id, jobName: created.name, changes: fieldDiff(null, created) });
     // H derives its values from the job's id, known only once the row exists.
@@ -91,6 +92,11 @@ export class JobsService {
       );
       data.scheduleError = null;
     }
+    requireConcurrencyFits(
+      dto.overlapPolicy ?? current.overlapPolicy,
+      dto.maxConcurrency !== undefined ? dto.maxConcurrency : current.maxConcurrency,
+      dto.maxConcurrency !== undefined ? 'maxConcurrency' : 'overlapPolicy',
+    );
     const action = updateAction(dto);
     const job = await this.saving(dto.name ?? current.name, () =>
       this.jobs.update(id, data, (transaction, before, after) =>
@@ -204,6 +210,16 @@ export class JobsService {
       throw error;
     }
   }
+}
+
+/** overlapPolicy forbid never starts a run while another is going: a limit above 1 would say otherwise. */
+function requireConcurrencyFits(overlapPolicy: Job['overlapPolicy'], maxConcurrency: number | null, field: 'maxConcurrency' | 'overlapPolicy'): void {
+  if (overlapPolicy !== 'forbid' || maxConcurrency === null || maxConcurrency === 1) return;
+  const message =
+    field === 'maxConcurrency'
+      ? `must be 1 or null with overlapPolicy "forbid", which never runs two at once (got ${maxConcurrency})`
+      : `cannot be "forbid" while maxConcurrency is ${maxConcurrency}: set maxConcurrency to 1 or null with it`;
+  throw badRequest([{ field, message }]);
 }
 
 /** A PATCH of isActive alone is a pause or a resume (what an operator may do); any other is an update. */

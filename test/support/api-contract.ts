@@ -82,6 +82,7 @@ export function judgeCreate(body: unknown, model: Model): Judged {
   const type = (values.type as string | undefined) ?? 'log';
   const params = paramsFor(type, values.params ?? {});
   if (!params) return judged(refuse(['params']));
+  if (!concurrencyFits(values.overlapPolicy ?? 'allow', values.maxConcurrency ?? null)) return judged(refuse(['maxConcurrency']));
   if ([...model.values()].some((job) => job.name === values.name)) return judged({ status: 409 });
   return judged({
     status: 201,
@@ -94,6 +95,7 @@ export function judgeCreate(body: unknown, model: Model): Judged {
       maxAttempts: 1,
       retryBackoffMs: 1000,
       timeoutMs: 60000,
+      maxConcurrency: null,
       ...values,
       type,
       params,
@@ -126,11 +128,18 @@ export function judgeUpdate(id: string, body: unknown, model: Model): Judged {
     if (!params) return judged(refuse(['params']));
     changes.params = params;
   }
+  const maxConcurrency = 'maxConcurrency' in values ? values.maxConcurrency : current.maxConcurrency;
+  if (!concurrencyFits(values.overlapPolicy ?? current.overlapPolicy, maxConcurrency ?? null)) {
+    return judged(refuse(['maxConcurrency' in values ? 'maxConcurrency' : 'overlapPolicy']));
+  }
   if (values.name !== undefined && [...model.values()].some((job) => job.id !== current.id && job.name === values.name)) {
     return judged({ status: 409 });
   }
   return judged({ status: 200, job: { ...current, ...changes } });
 }
+
+/** overlapPolicy "forbid" runs one at a time: maxConcurrency may only be null or 1 with it. */
+const concurrencyFits = (overlapPolicy: unknown, maxConcurrency: unknown) => overlapPolicy !== 'forbid' || maxConcurrency === null || maxConcurrency === 1;
 
 /** 400 for text that is not a positive 32-bit integer; 414 past the router's 100-character parameter limit. */
 export function judgeId(raw: string): Expected | undefined {

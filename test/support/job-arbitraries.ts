@@ -21,6 +21,7 @@ export const JOB_FIELDS = [
   'maxAttempts',
   'retryBackoffMs',
   'timeoutMs',
+  'maxConcurrency',
 ] as const;
 export type JobField = (typeof JOB_FIELDS)[number];
 
@@ -40,6 +41,7 @@ const VALID_SCHEDULES = new Map<string, string>([
   ['0 12 L * *', '0 12 L * *'],
   ['0 0 29 2 *', '0 0 29 2 *'],
   ['0 0 1 JAN,JUL *', '0 0 1 JAN,JUL *'],
+  ['@daily', '@daily'],
 ]);
 const everyMinute = Array.from({ length: 60 }, (_, minute) => minute).join(',');
 const everyHour = Array.from({ length: 24 }, (_, hour) => hour).join(',');
@@ -48,7 +50,7 @@ const INVALID_SCHEDULES = [
   '* * *',
   '* * * * * * *',
   '',
-  '@daily',
+  '@reboot',
   '0 0 30 2 *',
   '* * * x *',
   '0 9 * * *\u0000',
@@ -105,7 +107,7 @@ const isInteger = (value: unknown, min: number, max: number) =>
 /** The verdict on one field's value, by the contract of POST /jobs and PATCH /jobs/:id. */
 export function judgeField(field: JobField, value: unknown): Verdict {
   if (JSON.stringify(value)?.includes('\\u0000')) return BAD;
-  if (value === null && field !== 'description') return NULL;
+  if (value === null && field !== 'description' && field !== 'maxConcurrency') return NULL;
   switch (field) {
     case 'name':
       return typeof value === 'string' && value.length >= 1 && value.length <= 200 && !hasNul(value) ? ok(value) : BAD;
@@ -134,6 +136,8 @@ export function judgeField(field: JobField, value: unknown): Verdict {
       return isInteger(value, 0, 86_400_000) ? ok(value) : BAD;
     case 'timeoutMs':
       return isInteger(value, 1, 86_400_000) ? ok(value) : BAD;
+    case 'maxConcurrency':
+      return value === null || isInteger(value, 1, 10_000) ? ok(value) : BAD;
   }
 }
 
@@ -180,6 +184,7 @@ const FIELD_VALUES: Record<JobField, fc.Arbitrary<unknown>> = {
   maxAttempts: fc.oneof(fc.integer({ min: -2, max: 12 }), fc.constantFrom<unknown>(1.5, '3', 1e20, null)),
   retryBackoffMs: fc.oneof(fc.integer({ min: -5, max: 90_000_000 }), fc.constantFrom<unknown>(0.5, '1000', null)),
   timeoutMs: fc.oneof(fc.integer({ min: -5, max: 90_000_000 }), fc.constantFrom<unknown>(0, 86_400_001, 'x', null)),
+  maxConcurrency: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constantFrom<unknown>(null, 10_000, 10_001, 2.5, '2')),
 };
 
 /** Keys no job has; the prototype's own names included, which must be refused like any other. */

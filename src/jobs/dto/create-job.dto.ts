@@ -19,6 +19,7 @@ import { IsTagList } from '../../validation/tag';
 export const OVERLAP_POLICIES = ['allow', 'forbid'] as const;
 export const MISFIRE_POLICIES = ['run_once', 'skip'] as const;
 export const DEFAULT_JOB_TYPE = 'log';
+export const MAX_CONCURRENCY = 10_000;
 
 export class CreateJobDto {
   /**
@@ -114,6 +115,17 @@ export class CreateJobDto {
   @Min(1)
   @Max(86_400_000)
   timeoutMs?: number;
+
+  /**
+   * Runs of this job at once, across all instances (1-10000); null, the default, means unlimited with
+   * overlapPolicy "allow" and 1 with "forbid", which allows no other value.
+   * @example 2
+   */
+  @OptionalNullable()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CONCURRENCY)
+  maxConcurrency?: number | null;
 
   /** The problems of `params` for the type named (log when none is), reported with the other fields'. */
   static companionProblems(body: Record<string, unknown>): FieldProblem[] {

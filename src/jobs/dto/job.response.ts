@@ -28,6 +28,8 @@ export class JobResponse {
   retryBackoffMs: number;
   /** @example 60000 */
   timeoutMs: number;
+  /** Runs at once, across all instances; null: unlimited with overlapPolicy allow, 1 with forbid. @example null */
+  maxConcurrency: number | null;
   /** Start of the latest run (ISO-8601 UTC). */
   lastRun: Date | null;
   /** Outcome of the latest run. */
@@ -55,6 +57,7 @@ export class JobResponse {
       maxAttempts: job.maxAttempts,
       retryBackoffMs: job.retryBackoffMs,
       timeoutMs: job.timeoutMs,
+      maxConcurrency: job.maxConcurrency,
       lastRun: job.lastRun,
       lastStatus: job.lastStatus,
       nextRun: job.nextRun,
