@@ -12,6 +12,7 @@ import { createValidationPipe } from '../validation/validation.pipe';
 import { GlobalExceptionFilter } from './global-exception.filter';
 import { securityHeaders } from './security-headers';
 import { setUpSwagger } from './swagger';
+import { acceptYamlBodies } from './yaml-body';
 
 /** Swagger UI and the dashboard load their own scripts and styles; nothing comes from elsewhere. */
 const CONTENT_SECURITY_POLICY = {
@@ -54,6 +55,7 @@ export async function createApp(appModule: Type<unknown>): Promise<NestFastifyAp
     done();
   });
   app.get(RequestSecurity).install(fastify);
+  acceptYamlBodies(fastify);
   recordHttpMetrics(fastify, app.get(Metrics));
   fastify.addHook('onSend', (request, reply, _payload, done) => {
     void reply.header('x-request-id', request.id);
