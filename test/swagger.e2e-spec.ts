@@ -29,6 +29,7 @@ const JOB_FIELDS = [
   'timezone',
   'type',
   'params',
+  'tags',
   'isActive',
   'overlapPolicy',
   'misfirePolicy',
@@ -98,7 +99,7 @@ describe('OpenAPI document of the built service', () => {
   });
 
   it.each([
-    ['/jobs', 'get', ['limit', 'offset', 'isActive', 'type', 'lastStatus', 'search']],
+    ['/jobs', 'get', ['limit', 'offset', 'isActive', 'type', 'lastStatus', 'search', 'tag']],
     ['/jobs/{id}/runs', 'get', ['limit', 'offset', 'status']],
     ['/jobs/{id}/next-runs', 'get', ['count']],
     ['/schedules/preview', 'get', ['schedule', 'timezone', 'count', 'from', 'seed']],
