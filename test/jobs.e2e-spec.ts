@@ -36,6 +36,7 @@ describe('jobs API', () => {
         timezone: 'UTC',
         type: 'log',
         params: { level: 'log' },
+        tags: [],
         isActive: true,
         overlapPolicy: 'allow',
         misfirePolicy: 'run_once',
