@@ -36,6 +36,7 @@ describe('jobs API', () => {
         timezone: 'UTC',
         type: 'log',
         params: { level: 'log' },
+        tags: [],
         isActive: true,
         overlapPolicy: 'allow',
         misfirePolicy: 'run_once',
@@ -47,7 +48,6 @@ describe('jobs API', () => {
         lastStatus: null,
         nextRun: next.toISOString(),
         scheduleError: null,
-        tags: [],
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: expect.stringMatching(/Z$/),
       });

@@ -40,6 +40,8 @@ describe('roles', () => {
       { what: 'GET /runs/recent', least: 'reader', send: (id) => t.http.get(`/runs/recent?jobIds=${id}`) },
       { what: 'POST /jobs/pause?tag=', least: 'operator', send: () => t.http.post('/jobs/pause?tag=roles') },
       { what: 'POST /jobs/resume?tag=', least: 'operator', send: () => t.http.post('/jobs/resume?tag=roles') },
+      { what: 'GET /jobs/export', least: 'reader', send: () => t.http.get('/jobs/export') },
+      { what: 'POST /jobs/apply?dryRun=true', least: 'reader', send: () => t.http.post('/jobs/apply?dryRun=true').send({ jobs: [] }) },
       { what: 'POST /jobs/:id/run', least: 'operator', send: (id) => t.http.post(`/jobs/${id}/run`) },
       { what: 'PATCH /jobs/:id, pausing', least: 'operator', send: (id) => t.http.patch(`/jobs/${id}`).send({ isActive: false }) },
       { what: 'PATCH /jobs/:id, resuming', least: 'operator', send: (id) => t.http.patch(`/jobs/${id}`).send({ isActive: true }) },

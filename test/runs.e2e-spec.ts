@@ -1,6 +1,7 @@
 import { makeJob } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { withClient } from './support/test-server';
+import { waitFor } from './support/wait-for';
 
 describe('runs API', () => {
   let t: TestApp;
@@ -93,6 +94,19 @@ describe('runs API', () => {
       const { body } = await t.http.get(`/runs?${query}`).expect(400);
       expect(body.fields.map((problem: { field: string }) => problem.field)).toContain(field);
     });
+  });
+
+  it('reports a durationMs of the job alone, within finishedAt − startedAt, which also counts the claim and the recording', async () => {
+    const { body: job } = await t.http.post('/jobs').send(makeJob({ isActive: false })).expect(201);
+    await t.http.post(`/jobs/${job.id}/run`).expect(202);
+    const run = await waitFor(async () => {
+      const { body } = await t.http.get(`/runs?jobId=${job.id}&status=succeeded`).expect(200);
+      return body.data[0] as { startedAt: string; finishedAt: string; durationMs: number } | undefined;
+    }, 30_000, 'the run to succeed');
+    const wall = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+    expect(run.durationMs).toBeGreaterThanOrEqual(0);
+    // Both instants are stored to the millisecond: one of rounding.
+    expect(run.durationMs).toBeLessThanOrEqual(wall + 1);
   });
 
   describe('GET /runs/recent', () => {

@@ -29,6 +29,7 @@ const JOB_FIELDS = [
   'timezone',
   'type',
   'params',
+  'tags',
   'isActive',
   'overlapPolicy',
   'misfirePolicy',

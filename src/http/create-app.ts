@@ -14,6 +14,7 @@ import { requireJsonBodies } from './json-bodies';
 import { answerMethodNotAllowed } from './method-not-allowed';
 import { securityHeaders } from './security-headers';
 import { setUpSwagger } from './swagger';
+import { acceptYamlBodies } from './yaml-body';
 
 /** Swagger UI and the dashboard load their own scripts and styles; nothing comes from elsewhere. */
 const CONTENT_SECURITY_POLICY = {
@@ -58,6 +59,7 @@ export async function createApp(appModule: Type<unknown>): Promise<NestFastifyAp
   app.get(RequestSecurity).install(fastify);
   answerMethodNotAllowed(fastify);
   requireJsonBodies(fastify);
+  acceptYamlBodies(fastify);
   recordHttpMetrics(fastify, app.get(Metrics));
   fastify.addHook('onSend', (request, reply, _payload, done) => {
     void reply.header('x-request-id', request.id);

@@ -4,7 +4,18 @@ import { PrismaService } from '../database/prisma.service';
 import { DUE_CHANNEL, dueNoticePayload } from '../due-notices/due-notice';
 import type { Job, Prisma } from '../generated/prisma/client';
 import { enqueueManualRun, type ManualRunRequest } from '../runs/enqueue-manual-run';
+import type { ApplyPlan } from './document/apply-plan';
+import type { JobDefinition } from './document/job-definition';
 import type { ListJobsQuery } from './dto/list-jobs.query';
+
+/** An apply of a large document on a loaded machine takes longer than Prisma's 5 s default. */
+const APPLY_TIMEOUT_MS = 60_000;
+const SCHEDULING_FIELDS = ['schedule', 'timezone', 'isActive'] as const;
+
+const writable = ({ params, ...fields }: Partial<JobDefinition>): Prisma.JobUpdateInput => ({
+  ...fields,
+  ...(params && { params: params as Prisma.InputJsonObject }),
+});
 
 /** Prisma puts `contains` into a LIKE pattern as is: %, _ and \\ must not act as wildcards there. */
 const escapeLikePattern = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
@@ -102,6 +113,50 @@ export class JobsRepository {
       }
       return jobs.map((job) => job.id);
     });
+  }
+
+  /**
+   * In one transaction: reads every job, asks `makePlan` what to do with them (it may throw, which
+   * changes nothing), and unless `write` is false carries the plan out, each created or rescheduled
+   * job given its nextRun from `nextRunOf`. Answers the plan and the ids of the jobs it wrote.
+   */
+  reconcile(
+    makePlan: (current: Job[]) => ApplyPlan,
+    nextRunOf: (definition: JobDefinition, id: number) => Date | null,
+    write: boolean,
+  ): Promise<{ plan: ApplyPlan; writtenIds: number[] }> {
+    return this.prisma.$transaction(
+      async (transaction) => {
+        const plan = makePlan(await transaction.job.findMany({ orderBy: { name: 'asc' } }));
+        if (!write) return { plan, writtenIds: [] };
+        const writtenIds: number[] = [];
+        for (const { id } of plan.delete) {
+          await transaction.job.delete({ where: { id } });
+          writtenIds.push(id);
+        }
+        for (const { id, definition, changes } of plan.update) {
+          const fields = Object.fromEntries(Object.keys(changes).map((field) => [field, definition[field as keyof JobDefinition]]));
+          const data = writable(fields);
+          if (SCHEDULING_FIELDS.some((field) => field in changes)) data.nextRun = nextRunOf(definition, id);
+          await transaction.job.update({ where: { id }, data });
+          if (data.nextRun instanceof Date) await notifyDue(transaction, data.nextRun);
+          writtenIds.push(id);
+        }
+        for (const definition of plan.create) {
+          const { id } = await transaction.job.create({ data: writable(definition) as Prisma.JobCreateInput });
+          const created = await transaction.job.update({ where: { id }, data: { nextRun: nextRunOf(definition, id) } });
+          await notifyDue(transaction, created.nextRun);
+          writtenIds.push(id);
+        }
+        return { plan, writtenIds };
+      },
+      { timeout: APPLY_TIMEOUT_MS },
+    );
+  }
+
+  /** Every job, by name: what an export writes. */
+  findAllByName(): Promise<Job[]> {
+    return this.prisma.job.findMany({ orderBy: { name: 'asc' } });
   }
 
   /**

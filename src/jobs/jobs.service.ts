@@ -21,12 +21,10 @@ import { type CreateJobDto, DEFAULT_JOB_TYPE } from './dto/create-job.dto';
 import { JobPageResponse, JobResponse } from './dto/job.response';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 import type { UpdateJobDto } from './dto/update-job.dto';
+import { normaliseSchedule } from './document/job-definition';
 import { JobsRepository } from './jobs.repository';
 
 const DEFAULT_TIMEZONE = 'UTC';
-
-/** Normalises whitespace so equal schedules are stored alike. */
-const normaliseSchedule = (schedule: string) => schedule.trim().split(/\s+/).join(' ');
 
 @Injectable()
 export class JobsService {

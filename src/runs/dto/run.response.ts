@@ -15,9 +15,15 @@ export class RunResponse {
   instanceId: string | null;
   /** When a retry_pending run becomes due. */
   runAt: Date | null;
+  /** When an instance claimed the run to start it (the database's clock). */
   startedAt: Date | null;
+  /** When its outcome was recorded (the database's clock); outcomes are written in batches, so this includes the wait for the batch. */
   finishedAt: Date | null;
-  /** @example 120 */
+  /**
+   * How long the job itself ran on its instance, from the call of its type's code to its return: never
+   * more than finishedAt − startedAt, which also counts the claim and the recording of the outcome.
+   * @example 120
+   */
   durationMs: number | null;
   error: string | null;
   /** Output of the run, truncated. */

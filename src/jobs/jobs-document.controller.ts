@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { stringify } from 'yaml';
+import { YAML_TYPES } from '../http/yaml-body';
+import { RequiredRole } from '../security/required-role.decorator';
+import '../security/principal';
+import type { JobDocument } from './document/job-document';
+import { ApplyDocumentDto } from './dto/apply-document.dto';
+import { ApplyQuery } from './dto/apply.query';
+import type { ApplyResponse } from './dto/apply.response';
+import { JobsDocumentService } from './jobs-document.service';
+
+const wantsYaml = (accept: string | undefined) => YAML_TYPES.some((type) => accept?.includes(type));
+
+@ApiTags('jobs as code')
+@Controller('jobs')
+export class JobsDocumentController {
+  constructor(private readonly documents: JobsDocumentService) {}
+
+  /** Every job as one document, YAML when Accept asks for it (application/yaml), JSON otherwise; secrets only for admins. */
+  @Get('export')
+  @RequiredRole('reader')
+  @ApiProduces('application/json', 'application/yaml')
+  async export(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobDocument | string> {
+    const document = await this.documents.export(request.principal?.role);
+    if (!wantsYaml(request.headers.accept)) return document;
+    void reply.type('application/yaml; charset=utf-8');
+    return stringify(document);
+  }
+
+  /**
+   * Makes the jobs match the document (JSON or YAML), matched by name, in one transaction: creates,
+   * updates, and with prune deletes the rest. With dryRun, only the plan. Needs admin, or operator
+   * for a document that only pauses or resumes jobs.
+   */
+  @Post('apply')
+  @HttpCode(200)
+  @RequiredRole('reader')
+  apply(@Body() document: ApplyDocumentDto, @Query() query: ApplyQuery, @Req() request: FastifyRequest): Promise<ApplyResponse> {
+    return this.documents.apply(document, query, request.principal?.role);
+  }
+}
