@@ -36,7 +36,7 @@ export class ServiceProcess {
     return service;
   }
 
-  private async waitUntilListening(timeoutMs = 30_000): Promise<void> {
+  private async waitUntilListening(timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`${this.instanceId} exited early:\n${this.output.join('')}`);
