@@ -16,7 +16,8 @@ import { WakeUp } from './wake-up';
 @Injectable()
 export class ClaimLoop {
   private readonly logger = new Logger('ClaimLoop');
-  private readonly outage = new OutageLog(this.logger, 'claiming due runs');
+  /** One outage log for every claim of this instance (timer, notice, safety tick): an outage is logged once. */
+  private readonly outage = new OutageLog(this.logger, 'the scheduler tick');
   private readonly batch: number;
   private draining: Promise<void> | undefined;
   private drainAgain = false;
@@ -57,13 +58,18 @@ export class ClaimLoop {
     try {
       await this.runOrThrow(now);
     } catch (error) {
-      this.metrics.tickErrors.inc();
-      this.outage.failed(error);
+      this.failed(error);
     }
   }
 
+  /** Counts and logs (once per outage) a failure of the work around a claim, such as the rescuer's. */
+  failed(error: unknown): void {
+    this.metrics.tickErrors.inc();
+    this.outage.failed(error);
+  }
+
   /** One pass; rejects when the database is unreachable. */
-  async runOrThrow(now?: Date): Promise<void> {
+  private async runOrThrow(now?: Date): Promise<void> {
     if (this.stopping) return;
     this.claimedThisPass = 0;
     await this.drain(now);

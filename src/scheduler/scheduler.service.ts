@@ -9,7 +9,6 @@ import { InFlightRuns } from './in-flight-runs';
 import { InstanceIdentity } from './instance-identity';
 import { LeaseKeeper } from './lease-keeper';
 import { LocalRuns } from './local-runs';
-import { OutageLog } from './outage-log';
 import { Rescuer } from './rescuer';
 import { RunConsumer } from './run-consumer';
 import { RunInterruption } from './run-interruption';
@@ -25,7 +24,6 @@ import { WakeUp } from './wake-up';
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Scheduler');
-  private readonly outage = new OutageLog(this.logger, 'the safety tick');
   private readonly environment: Pick<Environment, 'SCHEDULER_ENABLED' | 'SCHEDULER_TICK' | 'SCHEDULER_BATCH_SIZE' | 'SCHEDULER_CONCURRENCY' | 'SHUTDOWN_GRACE_MS'>;
   /** Broker mode: claimed runs are queued and published for workers instead of started here. */
   private readonly brokered: boolean;
@@ -100,13 +98,9 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     if (this.ticking) return;
     this.ticking = true;
     try {
-      await this.rescuer.runOnce(now);
-      await this.loop.runOrThrow(now);
-      this.outage.succeeded();
+      await this.rescuer.runOnce(now).catch((error: unknown) => this.loop.failed(error));
+      await this.loop.runOnce(now);
       this.metrics.ticks.inc();
-    } catch (error) {
-      this.metrics.tickErrors.inc();
-      this.outage.failed(error);
     } finally {
       this.ticking = false;
     }
