@@ -107,8 +107,11 @@ export class FaultCluster {
     try {
       const count = options.broker ? 1 + Math.max(2, options.instances - 1) : options.instances;
       const indexes = Array.from({ length: count }, (_, index) => index);
-      const started = await Promise.all(indexes.map((index) => cluster.launch(index)));
-      cluster.instances.push(...started);
+      // Every start settles before close() may run: one that failed must not leave another starting unseen.
+      const starts = await Promise.allSettled(indexes.map((index) => cluster.launch(index)));
+      const failed = starts.find((start) => start.status === 'rejected');
+      if (failed) throw failed.reason;
+      cluster.instances.push(...starts.map((start) => (start as PromiseFulfilledResult<ServiceProcess>).value));
     } catch (error) {
       await cluster.close();
       throw error;

@@ -71,9 +71,14 @@ export class PatroniTopology implements ScenarioDatabases {
     readonly nodes: Node[],
     readonly haproxyPort: number,
     readonly pgbouncerPort: number,
+    private readonly via: 'haproxy' | 'pgbouncer',
   ) {}
 
-  static async start(build: string): Promise<PatroniTopology> {
+  /**
+   * `via`: whether the databases it creates are reached through HAProxy (the leader) or through
+   * PgBouncer in transaction mode in front of HAProxy.
+   */
+  static async start(build: string, via: 'haproxy' | 'pgbouncer' = 'haproxy'): Promise<PatroniTopology> {
     const folder = mkdtempSync(join(tmpdir(), 'scheduler-patroni-'));
     const watchdog = spawn(process.execPath, [WATCHDOG, folder], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     await once(createInterface({ input: watchdog.stdout }), 'line');
@@ -85,7 +90,7 @@ export class PatroniTopology implements ScenarioDatabases {
       config: join(folder, `node${index + 1}.yml`),
       dataDir: join(folder, `node${index + 1}`, 'data'),
     }));
-    const topology = new PatroniTopology(folder, watchdog, `scheduler-${process.pid}`, ports[0], ports[9], nodes, ports[1], ports[2]);
+    const topology = new PatroniTopology(folder, watchdog, `scheduler-${process.pid}`, ports[0], ports[9], nodes, ports[1], ports[2], via);
     try {
       await topology.boot(build);
     } catch (error) {
@@ -215,7 +220,7 @@ export class PatroniTopology implements ScenarioDatabases {
 
   async createDatabase(name: string): Promise<string> {
     await execute(this.databaseUrl('postgres'), `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE}`);
-    return this.databaseUrl(name);
+    return this.databaseUrl(name, this.via);
   }
 
   async dropDatabase(name: string): Promise<void> {
@@ -298,7 +303,12 @@ postgresql:
   maxconn 2000
 defaults
   mode tcp
-  timeout connect 2s
+  # While the leader is gone, a connection is refused within about a second (one retry, on another
+  # server), so that the service's own timeouts decide, not HAProxy's queue.
+  timeout connect 1s
+  timeout queue 1s
+  retries 1
+  option redispatch
   timeout client 30m
   timeout server 30m
   timeout check 1s
@@ -320,6 +330,7 @@ listen_addr = 127.0.0.1
 listen_port = ${this.pgbouncerPort}
 unix_socket_dir =
 auth_type = trust
+admin_users = postgres
 auth_file = ${join(this.folder, 'userlist.txt')}
 pool_mode = transaction
 max_client_conn = 2000

@@ -11,8 +11,9 @@ import { LEADER_CHANGE_SCENARIOS, SCENARIOS } from './scenarios';
 
 const ALL = [...SCENARIOS, ...LEADER_CHANGE_SCENARIOS];
 
-/** The full run's table is published; a short run's goes with the logs. */
+/** The full run's table is published; a short run's goes with the logs, and so does a run of some scenarios only. */
 const RESULTS = { full: resolve(__dirname, '../results/faults.md'), short: resolve(__dirname, '../results/tmp/faults-short.md') };
+const PARTIAL_RESULTS = resolve(__dirname, '../results/tmp/faults-partial.md');
 /** `npm run faults` builds the service into dist-faults/ first (apart from dist/, which `npm test` rebuilds). */
 const BUILD = resolve(process.env.FAULTS_BUILD ?? resolve(__dirname, '../../dist-faults'));
 
@@ -66,9 +67,10 @@ async function main(): Promise<number> {
   const totalSeconds = Math.round((Date.now() - started) / 1000);
   console.log(`\n${resultsTable(results)}\n\n${totalSeconds} s in all`);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`;
-  mkdirSync(resolve(RESULTS[mode], '..'), { recursive: true });
-  writeFileSync(RESULTS[mode], resultsMarkdown(results, { machine, totalSeconds, mode, notes }));
-  console.log(`written to ${RESULTS[mode]}`);
+  const file = mode === 'full' && names.length > 0 ? PARTIAL_RESULTS : RESULTS[mode];
+  mkdirSync(resolve(file, '..'), { recursive: true });
+  writeFileSync(file, resultsMarkdown(results, { machine, totalSeconds, mode, notes }));
+  console.log(`written to ${file}`);
   return results.every((result) => result.passed) ? 0 : 1;
 }
 
