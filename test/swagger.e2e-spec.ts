@@ -130,9 +130,11 @@ describe('OpenAPI document of the built service', () => {
       .send({ name: 'Daily Email Notification', description: 'Send daily newsletter to users', schedule: '0 9 * * *', isActive: true })
       .expect(201);
     expect(Object.keys(job).sort()).toEqual([...JOB_FIELDS].sort());
-    expect(Object.keys(schema('JobResponse').properties ?? {}).sort()).toEqual([...JOB_FIELDS].sort());
-    for (const field of ['lastRun', 'nextRun', 'createdAt', 'updatedAt']) {
-      expect(schema('JobResponse').properties?.[field]).toMatchObject({ type: 'string', format: 'date-time' });
+    for (const variant of ['HttpJobResponse', 'LogJobResponse', 'ShellJobResponse']) {
+      expect(Object.keys(schema(variant).properties ?? {}).sort()).toEqual([...JOB_FIELDS].sort());
+      for (const field of ['lastRun', 'nextRun', 'createdAt', 'updatedAt']) {
+        expect(schema(variant).properties?.[field]).toMatchObject({ type: 'string', format: 'date-time' });
+      }
     }
   });
 

@@ -7,7 +7,7 @@ import type { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { IdPipe } from '../validation/id.pipe';
 import { NoBody } from '../validation/no-body';
 import { CreateJobDto } from './dto/create-job.dto';
-import type { JobPageResponse, JobResponse } from './dto/job.response';
+import { type JobPageResponse, JobResponse } from './dto/job.response';
 import { ListJobsQuery } from './dto/list-jobs.query';
 import { NextRunsQuery } from './dto/next-runs.query';
 import { UpdateJobDto } from './dto/update-job.dto';
@@ -23,7 +23,7 @@ export class JobsController {
   @Post()
   @RequiredRole('admin')
   @ApiOperation({ summary: 'Create a job' })
-  @ApiResponse({ status: 201, description: 'The job, created; `Location` is its URL.', headers: { Location: { description: 'The URL of the new job', schema: { type: 'string' } } } })
+  @ApiResponse({ status: 201, type: JobResponse, description: 'The job, created; `Location` is its URL.', headers: { Location: { description: 'The URL of the new job', schema: { type: 'string' } } } })
   @ApiErrors(400, 409, 413, 415, 503)
   async createJob(@Body() dto: CreateJobDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobResponse> {
     const job = await this.jobs.create(dto);
