@@ -12,9 +12,9 @@ const variantName = (type: string) => `${type[0].toUpperCase()}${type.slice(1)}J
  */
 export function describeJobTypes(document: OpenAPIObject): void {
   const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaObject | undefined>;
-  // Without the Swagger plugin (sources run by Jest through SWC) the DTOs have no schemas to refine.
+  // Without the Swagger plugin (sources run by Jest through SWC) the DTOs have no properties to refine.
   const job = schemas.JobResponse;
-  if (!job) return;
+  if (!job?.properties?.params) return;
   const types = declaredJobTypes();
   for (const { paramsClass } of types) parametersAsTaken(schemas[paramsClass.name] as SchemaObject);
   const typeNames = types.map((type) => type.name);
