@@ -44,7 +44,7 @@ export class JobsController {
   @Get(':id')
   @RequiredRole('reader')
   @ApiOperation({ summary: 'Get a job' })
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 404, 414, 503)
   getJob(@Param('id', IdPipe) id: number): Promise<JobResponse> {
     return this.jobs.get(id);
   }
@@ -53,7 +53,7 @@ export class JobsController {
   @Patch(':id')
   @RequiredRole('admin', { role: 'operator', for: 'pausing or resuming: a body of isActive alone', applies: bodyWithOnly('isActive') })
   @ApiOperation({ summary: 'Change a job' })
-  @ApiErrors(400, 404, 409, 413, 415, 503)
+  @ApiErrors(400, 404, 409, 413, 414, 415, 503)
   updateJob(@Param('id', IdPipe) id: number, @Body() dto: UpdateJobDto): Promise<JobResponse> {
     return this.jobs.update(id, dto);
   }
@@ -64,7 +64,7 @@ export class JobsController {
   @RequiredRole('admin')
   @ApiOperation({ summary: 'Delete a job' })
   @ApiResponse({ status: 204, description: 'Deleted.' })
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 404, 414, 503)
   deleteJob(@Param('id', IdPipe) id: number): Promise<void> {
     return this.jobs.remove(id);
   }
@@ -73,7 +73,7 @@ export class JobsController {
   @Get(':id/runs')
   @RequiredRole('reader')
   @ApiOperation({ summary: "List a job's runs" })
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 404, 414, 503)
   listJobRuns(@Param('id', IdPipe) id: number, @Query() query: ListRunsQuery): Promise<RunPageResponse> {
     return this.jobs.listRuns(id, query);
   }
@@ -86,7 +86,7 @@ export class JobsController {
   @HttpCode(202)
   @RequiredRole('operator')
   @ApiOperation({ summary: 'Run a job now' })
-  @ApiErrors(400, 404, 413, 415, 503)
+  @ApiErrors(400, 404, 413, 414, 415, 503)
   runJobNow(@Param('id', IdPipe) id: number, @NoBody() _body: undefined): Promise<RunResponse> {
     return this.jobs.trigger(id);
   }
@@ -103,7 +103,7 @@ export class JobsController {
     schema: { type: 'array', items: { type: 'string', format: 'date-time' } },
     headers: { 'Job-Paused': { description: '`true` when the job is paused: the occurrences are those it would run once resumed', schema: { type: 'string', enum: ['true', 'false'] } } },
   })
-  @ApiErrors(400, 404, 409, 503)
+  @ApiErrors(400, 404, 409, 414, 503)
   async listJobNextRuns(@Param('id', IdPipe) id: number, @Query() query: NextRunsQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<Date[]> {
     const { occurrences, paused } = await this.jobs.nextRuns(id, query.count);
     void reply.header('job-paused', String(paused));
