@@ -14,6 +14,7 @@ import {
   judgeUpdate,
   type Model,
   namingProblem,
+  listRules,
   PAGE_RULES,
   refuse,
   textRule,
@@ -151,12 +152,15 @@ describe('the API under random requests', () => {
     constructor(readonly query: Query) {}
     check = () => true;
     async run(model: Model) {
-      const { refused, doubtful, every } = judgeQuery(this.query, {
-        ...PAGE_RULES,
-        isActive: (value) => value === 'true' || value === 'false',
-        type: textRule(64),
-        search: textRule(200),
-      });
+      const { refused, doubtful, every } = judgeQuery(
+        this.query,
+        listRules({
+          ...PAGE_RULES,
+          isActive: (value) => value === 'true' || value === 'false',
+          type: textRule(64),
+          search: textRule(200),
+        }),
+      );
       const judged: Judged = { expected: refused.length > 0 ? refuse(refused, every) : { status: 200 }, mayRefuse: doubtful };
       const response = await t.http.get(`/jobs?${encodeQuery(this.query)}`);
       if (!checkOutcome(response, judged, this.toString(), this.query)) return;
@@ -193,7 +197,10 @@ describe('the API under random requests', () => {
     check = () => true;
     async run(model: Model) {
       this.resolved = resolveId(this.id, model);
-      const { refused, every } = judgeQuery(this.query, { ...PAGE_RULES, status: (value) => typeof value === 'string' && RUN_STATUSES.includes(value) });
+      const { refused, every } = judgeQuery(
+        this.query,
+        listRules({ ...PAGE_RULES, status: (value) => typeof value === 'string' && RUN_STATUSES.includes(value) }),
+      );
       const expected = combine(judgeId(this.resolved), refused, every, model.has(parseId(this.resolved) ?? 0));
       const response = await t.http.get(`${path(this.resolved)}/runs?${encodeQuery(this.query)}`);
       if (!checkOutcome(response, { expected, mayRefuse: [] }, this.toString(), this.query)) return;

@@ -10,6 +10,7 @@ const MEANINGS = {
   404: 'No job has this id.',
   409: 'The request clashes with what is stored: `fields` names the field.',
   413: 'The body is larger than this service takes (BODY_LIMIT_BYTES).',
+  414: 'A path parameter is longer than 100 characters.',
   415: 'The body is not sent as JSON with `Content-Type: application/json`.',
   429: 'Too many requests from this client: retry after the seconds in `Retry-After`.',
   503: 'The database is unavailable or busy: retry shortly.',

@@ -12,8 +12,7 @@ const variantName = (type: string) => `${type[0].toUpperCase()}${type.slice(1)}J
  */
 export function describeJobTypes(document: OpenAPIObject): void {
   const schemas = (document.components?.schemas ?? {}) as Record<string, SchemaObject | undefined>;
-  // Without the Swagger plugin (sources run by Jest through SWC) the DTOs' fields are not described:
-  // nothing to refine.
+  // Without the Swagger plugin (sources run by Jest through SWC) the DTOs have no properties to refine.
   const job = schemas.JobResponse;
   if (!job?.properties?.params) return;
   const types = declaredJobTypes();

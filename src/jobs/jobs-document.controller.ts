@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../api-document/api-errors.decorator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'yaml';
 import { YAML_TYPES } from '../http/yaml-body';
@@ -22,7 +23,9 @@ export class JobsDocumentController {
   @Get('export')
   @RequiredRole('reader')
   @ApiProduces('application/json', 'application/yaml')
-  async export(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobDocument | string> {
+  @ApiOperation({ summary: 'Export every job as one document' })
+  @ApiErrors(503)
+  async exportJobs(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobDocument | string> {
     const document = await this.documents.export(request.principal?.role);
     if (!wantsYaml(request.headers.accept)) return document;
     void reply.type('application/yaml; charset=utf-8');
@@ -37,7 +40,9 @@ export class JobsDocumentController {
   @Post('apply')
   @HttpCode(200)
   @RequiredRole('reader')
-  apply(@Body() document: ApplyDocumentDto, @Query() query: ApplyQuery, @Req() request: FastifyRequest): Promise<ApplyResponse> {
+  @ApiOperation({ summary: 'Make the jobs match a document' })
+  @ApiErrors(400, 409, 413, 415, 503)
+  applyJobs(@Body() document: ApplyDocumentDto, @Query() query: ApplyQuery, @Req() request: FastifyRequest): Promise<ApplyResponse> {
     return this.documents.apply(document, query, request.principal?.role);
   }
 }

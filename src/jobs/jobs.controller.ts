@@ -69,7 +69,7 @@ export class JobsController {
   @Get(':id')
   @RequiredRole('reader')
   @ApiOperation({ summary: 'Get a job' })
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 404, 414, 503)
   getJob(@Param('id', IdPipe) id: number): Promise<JobResponse> {
     return this.jobs.get(id);
   }
@@ -78,7 +78,7 @@ export class JobsController {
   @Patch(':id')
   @RequiredRole('admin', { role: 'operator', for: 'pausing or resuming: a body of isActive alone', applies: bodyWithOnly('isActive') })
   @ApiOperation({ summary: 'Change a job' })
-  @ApiErrors(400, 404, 409, 413, 415, 503)
+  @ApiErrors(400, 404, 409, 413, 414, 415, 503)
   updateJob(@Param('id', IdPipe) id: number, @Body() dto: UpdateJobDto, @RequestActor() actor: Actor): Promise<JobResponse> {
     return this.jobs.update(id, dto, actor);
   }
@@ -89,7 +89,7 @@ export class JobsController {
   @RequiredRole('admin')
   @ApiOperation({ summary: 'Delete a job' })
   @ApiResponse({ status: 204, description: 'Deleted.' })
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 404, 414, 503)
   deleteJob(@Param('id', IdPipe) id: number, @RequestActor() actor: Actor): Promise<void> {
     return this.jobs.remove(id, actor);
   }
@@ -98,7 +98,7 @@ export class JobsController {
   @Get(':id/runs')
   @RequiredRole('reader')
   @ApiOperation({ summary: "List a job's runs" })
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 404, 414, 503)
   listJobRuns(@Param('id', IdPipe) id: number, @Query() query: ListRunsQuery): Promise<RunPageResponse> {
     return this.jobs.listRuns(id, query);
   }
@@ -111,7 +111,7 @@ export class JobsController {
   @HttpCode(202)
   @RequiredRole('operator')
   @ApiOperation({ summary: 'Run a job now' })
-  @ApiErrors(400, 404, 409, 413, 415, 503)
+  @ApiErrors(400, 404, 409, 413, 414, 415, 503)
   runJobNow(@Param('id', IdPipe) id: number, @NoBody() _body: undefined, @RequestActor() actor: Actor): Promise<RunResponse> {
     return this.jobs.trigger(id, actor);
   }
@@ -123,7 +123,7 @@ export class JobsController {
   @Get(':id/changes')
   @RequiredRole('reader')
   @ApiOperation({ summary: "List a job's changes" })
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 404, 414, 503)
   listJobChanges(@Param('id', IdPipe) id: number, @Query() page: PaginationQuery): Promise<AuditPageResponse> {
     return this.jobs.changes(id, page);
   }
@@ -140,7 +140,7 @@ export class JobsController {
     schema: { type: 'array', items: { type: 'string', format: 'date-time' } },
     headers: { 'Job-Paused': { description: '`true` when the job is paused: the occurrences are those it would run once resumed', schema: { type: 'string', enum: ['true', 'false'] } } },
   })
-  @ApiErrors(400, 404, 409, 503)
+  @ApiErrors(400, 404, 409, 414, 503)
   async listJobNextRuns(@Param('id', IdPipe) id: number, @Query() query: NextRunsQuery, @Res({ passthrough: true }) reply: FastifyReply): Promise<Date[]> {
     const { occurrences, paused } = await this.jobs.nextRuns(id, query.count);
     void reply.header('job-paused', String(paused));

@@ -3,6 +3,7 @@ import { getMetadataStorage } from 'class-validator';
 import { badRequest, type FieldProblem, toFieldProblems } from './field-problems';
 import { fieldNestedTooDeep, MAX_NESTING_DEPTH } from './nesting-depth';
 import { pathWithNulCharacter } from './nul-characters';
+import { PaginationQuery } from './pagination.query';
 
 /**
  * A DTO whose fields have problems that only a service can check in full (a job's `params`, checked
@@ -15,7 +16,7 @@ interface WithCompanionProblems {
 const hasCompanionProblems = (metatype: unknown): metatype is WithCompanionProblems =>
   typeof (metatype as Partial<WithCompanionProblems> | undefined)?.companionProblems === 'function';
 
-/** An empty query value (`?type=`) counts as absent, for every parameter alike. */
+/** In a list's query (filters and page), an empty value (`?type=`) counts as absent, for every parameter alike. */
 function withoutEmptyValues(query: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
 }
@@ -42,7 +43,8 @@ class RequestValidationPipe extends ValidationPipe {
     if (metadata.type === 'param') return raw;
     const isObject = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
     if (metadata.type === 'body' && !isObject) throw badRequest([{ field: 'body', message: 'must be a JSON object' }]);
-    const value = metadata.type === 'query' && isObject ? withoutEmptyValues(raw as Record<string, unknown>) : raw;
+    const isListQuery = metadata.type === 'query' && isObject && metadata.metatype?.prototype instanceof PaginationQuery;
+    const value = isListQuery ? withoutEmptyValues(raw as Record<string, unknown>) : raw;
     const unknown = unknownFields(value, metadata);
     if (unknown.length > 0) throw badRequest(unknown.map((field) => ({ field, message: 'is not a known field' })));
     const tooDeep = fieldNestedTooDeep(value);

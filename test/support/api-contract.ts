@@ -171,6 +171,9 @@ export function judgeQuery(
 /** A text filter: within `max` characters; a NUL character may be refused or match nothing. */
 export const textRule = (max: number) => (value: string | string[]) =>
   typeof value === 'string' && value.length <= max && (value.includes('\u0000') ? ('either' as const) : true);
+/** A list's query (filters and page): an empty value counts as absent, whatever the parameter. */
+export const listRules = (rules: Record<string, (value: string | string[]) => boolean | 'either'>) =>
+  Object.fromEntries(Object.entries(rules).map(([key, rule]) => [key, (value: string | string[]) => value === '' || rule(value)]));
 export const PAGE_RULES = { limit: (value: string | string[]) => integerIn(value, 1, 100), offset: (value: string | string[]) => integerIn(value, 0, 1e9) };
 
 /** `field` names `reported` itself or a part of it (params.url, timezone[1]). */

@@ -26,7 +26,7 @@ export class ServiceProcess {
   }
 
   /** `startTimeoutMs`: how long it may take to answer /health/live (a loaded machine starting many processes needs more). */
-  static async start(environment: Record<string, string>, instanceId: string, main = MAIN, startTimeoutMs = 30_000): Promise<ServiceProcess> {
+  static async start(environment: Record<string, string>, instanceId: string, main = MAIN, startTimeoutMs = 90_000): Promise<ServiceProcess> {
     const port = await findFreePort();
     const child = spawn(process.execPath, [main], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...environment, PORT: String(port), HOST: '127.0.0.1', INSTANCE_ID: instanceId },
