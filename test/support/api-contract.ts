@@ -76,7 +76,8 @@ export function judgeCreate(body: unknown, model: Model): Judged {
   if (isObject(body) && body.description === OVERSIZED) return { expected: { status: 413 }, mayRefuse: [] };
   if (!isObject(body)) return { expected: refuse(['body']), mayRefuse: [] };
   const { refused, nulls, rejectedLater, values, every } = judgeBody(body, ['name', 'schedule']);
-  if (refused.length > 0) return { expected: refuse(refused, every, nulls), mayRefuse: [] };
+  // The params' own problems are reported beside the other fields' (for the type named, log when none is).
+  if (refused.length > 0) return { expected: refuse(refused, every, [...nulls, 'params']), mayRefuse: [] };
   const judged = (expected: Expected): Judged => ({ expected, mayRefuse: nulls });
   if (rejectedLater.includes('type')) return judged(refuse(['type']));
   const type = (values.type as string | undefined) ?? 'log';
@@ -96,11 +97,13 @@ export function judgeCreate(body: unknown, model: Model): Judged {
       retryBackoffMs: 1000,
       timeoutMs: 60000,
       maxConcurrency: null,
+      tags: [],
       ...values,
       type,
       params,
       lastRun: null,
       lastStatus: null,
+      scheduleError: null,
     },
   });
 }
@@ -116,7 +119,7 @@ export function judgeUpdate(id: string, body: unknown, model: Model): Judged {
     return { expected: refuse(['id', ...refused], false, nulls), mayRefuse: [] };
   }
   if (idProblem) return { expected: idProblem, mayRefuse: [] };
-  if (refused.length > 0) return { expected: refuse(refused, every, nulls), mayRefuse: [] };
+  if (refused.length > 0) return { expected: refuse(refused, every, [...nulls, 'params']), mayRefuse: [] };
   const judged = (expected: Expected): Judged => ({ expected, mayRefuse: nulls });
   const current = model.get(parseId(id) as number);
   if (!current) return judged({ status: 404 });
@@ -124,7 +127,9 @@ export function judgeUpdate(id: string, body: unknown, model: Model): Judged {
   if ('type' in (body as object) || 'params' in (body as object)) {
     if (rejectedLater.includes('type')) return judged(refuse(['type']));
     const type = (values.type as string | undefined) ?? current.type;
-    const params = paramsFor(type, values.params ?? current.params);
+    // A new type starts from its own defaults: the old type's params are not carried over.
+    const typeChanged = values.type !== undefined && values.type !== current.type;
+    const params = paramsFor(type, values.params ?? (typeChanged ? {} : current.params));
     if (!params) return judged(refuse(['params']));
     changes.params = params;
   }
@@ -171,6 +176,16 @@ export function judgeQuery(
 /** A text filter: within `max` characters; a NUL character may be refused or match nothing. */
 export const textRule = (max: number) => (value: string | string[]) =>
   typeof value === 'string' && value.length <= max && (value.includes('\u0000') ? ('either' as const) : true);
+/**
+ * A list's query as the service reads it: a parameter given once with an empty value counts as absent,
+ * whatever the parameter, known or not (given twice it is a list, and judged).
+ */
+export function withoutEmptyValues(query: Query): Query {
+  const occurrences = new Map<string, number>();
+  for (const [key] of query) occurrences.set(key, (occurrences.get(key) ?? 0) + 1);
+  return query.filter(([key, value]) => value !== '' || occurrences.get(key) !== 1);
+}
+
 /** A list's query (filters and page): an empty value counts as absent, whatever the parameter. */
 export const listRules = (rules: Record<string, (value: string | string[]) => boolean | 'either'>) =>
   Object.fromEntries(Object.entries(rules).map(([key, rule]) => [key, (value: string | string[]) => value === '' || rule(value)]));
