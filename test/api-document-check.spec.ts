@@ -15,6 +15,7 @@ const job = {
   maxAttempts: 1,
   retryBackoffMs: 1000,
   timeoutMs: 60000,
+  maxConcurrency: null,
   lastRun: null,
   lastStatus: null,
   nextRun: '2026-12-03T09:00:00.000Z',

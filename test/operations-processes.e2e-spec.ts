@@ -114,13 +114,16 @@ describe('operations, across real processes', () => {
         ServiceProcess.start({ ...environment(), SCHEDULER_ENABLED: 'false' }, 'api'),
       ]);
       services = [scheduler, api];
-      const created = await json(`${api.url}/jobs`, { method: 'POST', body: JSON.stringify({ name: 'ticking', schedule: '* * * * * *' }) });
+      // Due once a minute, a few seconds from now: the scheduler wakes at once for a job due now, so the
+      // read that caches the job must come before its first run.
+      const second = (new Date().getUTCSeconds() + 6) % 60;
+      const created = await json(`${api.url}/jobs`, { method: 'POST', body: JSON.stringify({ name: 'ticking', schedule: `${second} * * * * *` }) });
       const id = created.body.id as number;
       expect((await json(`${api.url}/jobs/${id}`)).body.lastRun).toBeNull();
       const ran = await waitFor(async () => {
         const job = (await json(`${api.url}/jobs/${id}`)).body;
         return job.lastStatus === 'succeeded' && job;
-      });
+      }, 30_000);
       const [row] = await withClient(database.url, async (client) =>
         (await client.query<{ last_run: Date }>('SELECT last_run FROM jobs WHERE id = $1', [id])).rows,
       );

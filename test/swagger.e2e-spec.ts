@@ -36,7 +36,6 @@ const JOB_FIELDS = [
   'maxAttempts',
   'retryBackoffMs',
   'timeoutMs',
-  'tags',
   'maxConcurrency',
   'lastRun',
   'lastStatus',

@@ -26,3 +26,17 @@ export function nullableEnumsAcceptNull(document: OpenAPIObject): void {
     if (node.nullable === true && Array.isArray(node.enum) && !node.enum.includes(null)) node.enum.push(null);
   });
 }
+
+/**
+ * A query parameter read as a comma-separated list (`?status=failed,timed_out`) is one string in the
+ * URL, though the DTO holds an array: the plugin leaves the array's `items` beside `type: string`. The
+ * values it may hold go into a pattern instead.
+ */
+export function commaListsAsStrings(document: OpenAPIObject): void {
+  walk(document, (node) => {
+    if (node.type !== 'string' || typeof node.items !== 'object' || node.items === null) return;
+    const values = (node.items as Node).enum;
+    if (Array.isArray(values)) node.pattern = `^(${values.join('|')})(,(${values.join('|')}))*$`;
+    delete node.items;
+  });
+}

@@ -11,7 +11,7 @@ const DATE_MESSAGE = 'must be an ISO-8601 date-time such as 2026-03-07T00:00:00Z
 /** GET /runs: a job's history filters, across jobs. */
 export class ListAllRunsQuery extends PaginationQuery {
   /** Only runs in one of these statuses, comma-separated. @example "failed,timed_out,abandoned" */
-  @ApiProperty({ required: false, type: String })
+  @ApiProperty({ required: false, type: String, isArray: false })
   @IsOptional()
   @CommaListQuery()
   @IsArray()
