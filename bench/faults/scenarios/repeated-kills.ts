@@ -52,7 +52,13 @@ export const repeatedKills: Scenario = {
         checks: [
           ...occurrenceChecks(counts),
           check('instances were killed and restarted throughout', kills >= expectedKills, `${kills} kills (SIGKILL) and restarts`),
-          check('kills left runs behind, and they were abandoned and retried', counts.abandoned > 0 && counts.retried >= counts.abandoned, `${counts.abandoned} abandoned, ${counts.retried} retries`),
+          // The short version's two or three kills can each land between runs now that runs start on time
+          // and most finish within milliseconds: there, only every run left behind must have been retried.
+          check(
+            mode === 'full' ? 'kills left runs behind, and they were abandoned and retried' : 'every run a kill left behind was abandoned and retried',
+            (mode === 'short' || counts.abandoned > 0) && counts.retried >= counts.abandoned,
+            `${counts.abandoned} abandoned, ${counts.retried} retries`,
+          ),
           check('the last generation kept running and stopped cleanly', exited.length === 0 && codes.every((code) => code === 0), `exit codes ${codes.join(', ')}`),
         ],
       };
