@@ -330,14 +330,14 @@ describe('the API under random requests', () => {
         const value = (key: string) => values.get(key);
         const count = values.has('count') ? Number(value('count')) : 5;
         const from = values.has('from') ? Date.parse(value('from') as string) : Date.now();
-        // Known good in every part, `from` in the years 1000 to 9999 as the API takes it: must succeed.
+        // Known good in every part, `from` from the year 1000 and with room left before the end of representable time: must succeed.
         const good =
           validSchedules.includes(value('schedule') as string) &&
           [...values.keys()].every((key) => ['schedule', 'timezone', 'count', 'from'].includes(key)) &&
           (!values.has('timezone') || validTimezones.includes(value('timezone') as string)) &&
           (!values.has('count') || integerIn(value('count') as string, 1, 100)) &&
           (!values.has('from') ||
-            (typeof value('from') === 'string' && from >= Date.parse('1000-01-01T00:00:00Z') && from <= Date.parse('9999-12-31T23:59:59.999Z')));
+            (typeof value('from') === 'string' && from >= Date.parse('1000-01-01T00:00:00Z') && from < Date.parse('+270000-01-01T00:00:00Z')));
         const response = await t.http.get(`/schedules/preview?${encodeQuery(preview)}`);
         checkShape(response, request);
         if (good) expect({ request, status: response.status }).toEqual({ request, status: 200 });

@@ -202,8 +202,7 @@ describe('GET /schedules/preview', () => {
       ['a fractional count', { schedule: '0 9 * * *', count: '2.5' }, 'count: must be an integer number'],
       ['a `from` that is not a date', { schedule: '0 9 * * *', from: 'yesterday' }, 'from: must be an ISO-8601 date-time'],
       ['an impossible `from` date', { schedule: '0 9 * * *', from: '2026-02-30T25:00:00Z' }, 'from: must be an ISO-8601 date-time'],
-      ['a `from` near the start of representable time', { schedule: '0 9 * * *', from: '-271820-12-31T23:59:58.444Z' }, 'from: must be in the years 1000 to 9999'],
-      ['a `from` past the year 9999', { schedule: '0 9 * * *', from: '+010000-01-01T00:00:00Z' }, 'from: must be in the years 1000 to 9999'],
+      ['a `from` near the start of representable time', { schedule: '0 9 * * *', from: '-271820-12-31T23:59:58.444Z' }, 'from: must be in the year 1000 or later'],
       ['an unknown query field', { schedule: '0 9 * * *', colour: 'red' }, 'colour: is not a known field'],
     ])('answers 400 naming the field for %s', (_, query, message) => expectBadRequest(query, message));
 
