@@ -1,4 +1,4 @@
-// npm run bench [-- <suite>...] [--long] [--reps=N] [--no-build]
+// npm run bench [-- <suite>...] [--long] [--quick] [--reps=N] [--no-build]
 // Builds the service into dist-bench/, starts a PostgreSQL of its own, runs the suites against
 // real processes, prints markdown tables and writes them, the charts and the machine's
 // description to bench/results/. It never fails on a missed target: it reports.
@@ -21,6 +21,8 @@ import { definitionsSuite } from './suites/definitions';
 import { dispatchSuite } from './suites/dispatch';
 import { lagSuite } from './suites/lag';
 import { memorySuite } from './suites/memory';
+import { poolingSuite } from './suites/pooling';
+import { precisionSuite } from './suites/precision';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(__dirname, 'results');
@@ -32,6 +34,8 @@ const SUITES: Record<string, { title: string; run: (context: BenchContext) => Pr
   cron: { title: '2c. Cron engine', run: cronSuite },
   lag: { title: '3. Lag', run: lagSuite },
   definitions: { title: '4. Scale of definitions', run: definitionsSuite },
+  pooling: { title: '4b. Pooling: PgBouncer in front of a Patroni leader', run: poolingSuite },
+  precision: { title: '6. Precision at the defaults', run: precisionSuite },
   // Last: it reports what the suites before it left behind (RSS after the drain and the lag run).
   memory: { title: '5. Memory', run: memorySuite },
 };
@@ -40,12 +44,14 @@ function parseArguments(argv: string[]): { suites: string[]; options: BenchOptio
   const suites = argv.filter((argument) => !argument.startsWith('--'));
   const unknown = suites.filter((suite) => !(suite in SUITES));
   if (unknown.length > 0) throw new Error(`unknown suite ${unknown.join(', ')}; suites: ${Object.keys(SUITES).join(', ')}`);
-  const reps = Number(/^--reps=(\d+)$/.exec(argv.find((argument) => argument.startsWith('--reps=')) ?? '')?.[1] ?? 3);
-  if (reps < 3) throw new Error('--reps must be at least 3: every figure is a median with its range');
+  // --quick is a smoke run (short windows, one repetition unless told), written apart from the real figures.
+  const quick = argv.includes('--quick');
+  const reps = Number(/^--reps=(\d+)$/.exec(argv.find((argument) => argument.startsWith('--reps=')) ?? '')?.[1] ?? (quick ? 1 : 3));
+  if (reps < 3 && !quick) throw new Error('--reps must be at least 3: every figure is a median with its range');
   return {
     // In the order above, whatever the order given.
     suites: Object.keys(SUITES).filter((suite) => suites.length === 0 || suites.includes(suite)),
-    options: { reps, long: argv.includes('--long') },
+    options: { reps, long: argv.includes('--long'), quick },
     build: !argv.includes('--no-build'),
   };
 }
@@ -112,20 +118,20 @@ async function main(): Promise<void> {
     await stopEverything();
   }
   machine.loadAtEnd = Math.round(loadavg()[0] * 100) / 100;
-  // A --long run is kept beside the default one: lag-long.md, lag-rss-long.svg...
-  const suffix = options.long ? '-long' : '';
+  // A --long or --quick run is kept beside the default one: lag-long.md, lag-rss-long.svg...
+  const suffix = options.long ? '-long' : options.quick ? '-quick' : '';
   const named = (file: string) => file.replace(/(\.\w+)$/, `${suffix}$1`);
   // A suite may show another's chart (memory shows the lag run's RSS): every reference is renamed.
   const charts = reports.flatMap(({ report }) => Object.keys(report.charts ?? {}));
   for (const { title, report } of reports) {
-    let markdown = `${header(options.long ? `${title} (--long)` : title, machine, command)}\n${report.markdown}\n`;
+    let markdown = `${header(suffix ? `${title} (--${suffix.slice(1)})` : title, machine, command)}\n${report.markdown}\n`;
     for (const [file, svg] of Object.entries(report.charts ?? {})) writeFileSync(join(RESULTS, named(file)), `${svg}\n`);
     for (const file of charts) markdown = markdown.replaceAll(`(${file})`, `(${named(file)})`);
     writeFileSync(join(RESULTS, named(`${report.name}.md`)), markdown);
     writeFileSync(join(RESULTS, named(`${report.name}.json`)), `${JSON.stringify({ machine, options, data: report.data }, null, 2)}\n`);
     process.stdout.write(`\n${markdown}\n`);
   }
-  if (!options.long) writeFileSync(join(RESULTS, 'machine.md'), `# Machine of the latest run\n\n\`${command}\`\n\n${machineMarkdown(machine)}\n`);
+  if (!suffix) writeFileSync(join(RESULTS, 'machine.md'), `# Machine of the latest run\n\n\`${command}\`\n\n${machineMarkdown(machine)}\n`);
   writeIndex();
   progress(`results written to ${RESULTS}`);
 }

@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { LoggingModule } from './observability/logging.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { RedisModule } from './redis/redis.module';
@@ -24,6 +25,7 @@ import { SecurityModule } from './security/security.module';
     CacheModule,
     SecurityModule,
     JobsModule,
+    MaintenanceModule,
     SchedulerModule,
     SchedulesModule,
     HealthModule,

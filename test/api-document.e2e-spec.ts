@@ -99,6 +99,17 @@ describe('the API contract', () => {
     expect(apiDocument.components.schemas.LogJobResponse.properties).toMatchObject({ lastStatus: { nullable: true, enum: expect.arrayContaining([null, 'failed']) } });
   });
 
+  it('names closed sets of values as enums, so a generated client can switch over them', () => {
+    expect(apiDocument.components.schemas.AuditEntryResponse.properties).toMatchObject({
+      via: { enum: ['api-key', 'oidc', 'open'] },
+      action: { enum: expect.arrayContaining(['create', 'update', 'delete']) },
+    });
+  });
+
+  it('describes the jobs of an apply or export document as POST /jobs bodies', () => {
+    expect(apiDocument.components.schemas.ApplyDocumentDto).toMatchObject({ properties: { jobs: { type: 'array', items: { $ref: '#/components/schemas/CreateJobDto' } } } });
+  });
+
   it('describes type as the declared job types, and each type its params', () => {
     const { schemas } = apiDocument.components;
     expect(schemas.CreateJobDto.properties).toMatchObject({

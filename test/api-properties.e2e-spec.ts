@@ -108,7 +108,7 @@ describe('the API under random requests', () => {
       const response = await sendJson(t.http.patch(path(this.resolved)), this.body);
       if (!checkOutcome(response, judged, this.toString(), [this.resolved, this.body]) || !('job' in judged.expected) || !before) return;
       const job = response.body as Job;
-      const reschedules = ['schedule', 'timezone', 'isActive'].some((field) => (this.body as object)[field as never] !== undefined);
+      const reschedules = ['schedule', 'timezone', 'isActive', 'jitterMs'].some((field) => (this.body as object)[field as never] !== undefined);
       // Fields given as null and taken as absent keep their values, as the expectation has them.
       expect(job).toEqual({
         ...judged.expected.job,
@@ -251,10 +251,10 @@ describe('the API under random requests', () => {
   /** The jobs table, in the API's JSON shape. */
   async function storedJobs(): Promise<Job[]> {
     const { rows } = await db.query(`
-      SELECT id, name, description, schedule, timezone, type, params, is_active AS "isActive",
+      SELECT id, name, description, schedule, run_at AS "runAt", timezone, type, params, is_active AS "isActive",
              overlap_policy::text AS "overlapPolicy", misfire_policy::text AS "misfirePolicy",
              max_attempts AS "maxAttempts", retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs",
-             max_concurrency AS "maxConcurrency", tags, last_run AS "lastRun", last_status::text AS "lastStatus", next_run AS "nextRun",
+             max_concurrency AS "maxConcurrency", jitter_ms AS "jitterMs", max_catch_up AS "maxCatchUp", notify, tags, last_run AS "lastRun", last_status::text AS "lastStatus", next_run AS "nextRun",
              schedule_error AS "scheduleError", created_at AS "createdAt", updated_at AS "updatedAt"
         FROM jobs ORDER BY id`);
     return rows.map((row) =>
@@ -412,7 +412,7 @@ describe('the API under random requests', () => {
       expect(kyiv.timezone).toBe('Europe/Kyiv');
     });
 
-    it.each(['name', 'schedule', 'timezone', 'type', 'isActive', 'overlapPolicy', 'misfirePolicy', 'maxAttempts', 'retryBackoffMs', 'timeoutMs'])(
+    it.each(['name', 'schedule', 'timezone', 'type', 'isActive', 'overlapPolicy', 'misfirePolicy', 'maxAttempts', 'retryBackoffMs', 'timeoutMs', 'jitterMs', 'maxCatchUp'])(
       'never answers 5xx for %p: null, and never stores null there',
       async (field) => {
         const { body: job } = await t.http.post('/jobs').send({ name: `null ${field}`, schedule: '0 9 * * *' }).expect(201);

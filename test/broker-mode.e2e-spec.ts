@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { connect } from 'amqplib';
 import { LOOPBACK_HTTP_JOBS } from './support/loopback-http-jobs';
 import { ServiceProcess } from './support/service-process';
@@ -9,6 +10,8 @@ import { withClient } from './support/test-server';
 import { waitFor } from './support/wait-for';
 
 const AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672';
+/** The built service with a fault: it exits after a claim commits, before publishing (see the file). */
+const EXIT_BEFORE_PUBLISH = resolve(__dirname, 'support/exit-before-publish.js');
 const SECOND = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const nextWholeSecond = (plus: number) => new Date(Math.ceil(Date.now() / SECOND) * SECOND + plus * SECOND);
@@ -151,7 +154,7 @@ describe('broker mode, with RabbitMQ', () => {
   });
 
   it('publishes again the runs of a scheduler that died between commit and publish', async () => {
-    const doomed = await ServiceProcess.start(environment('scheduler', { FAULT_EXIT_BEFORE_PUBLISH: 'true' }), 'doomed');
+    const doomed = await ServiceProcess.start(environment('scheduler'), 'doomed', EXIT_BEFORE_PUBLISH);
     services = [doomed];
     const created = await fetch(`${doomed.url}/jobs`, {
       method: 'POST',

@@ -1,7 +1,7 @@
 import { endlessBody, withPeakMemory } from './support/endless-body';
 import { makeJob } from './support/factories';
 import { type RecordingServer, startRecordingServer } from './support/recording-server';
-import type { RunBody } from './support/scheduler-driver';
+import type { RunResponse } from '../src/api-client/api-types';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
@@ -38,13 +38,13 @@ describe('http jobs and the outbound policy, through the API', () => {
 
   const httpJob = (url: string, params: Record<string, unknown> = {}) => makeJob({ schedule: '0 0 1 1 *', isActive: false, type: 'http', params: { url, ...params } });
 
-  async function runNow(url: string, params: Record<string, unknown> = {}): Promise<RunBody> {
+  async function runNow(url: string, params: Record<string, unknown> = {}): Promise<RunResponse> {
     const { body: job } = await t.http.post('/jobs').send(httpJob(url, params)).expect(201);
     await t.http.post(`/jobs/${job.id}/run`).expect(202);
     return waitFor(
       async () => {
         const { body } = await t.http.get(`/jobs/${job.id}/runs`).expect(200);
-        const [run] = body.data as RunBody[];
+        const [run] = body.data as RunResponse[];
         return run && ['succeeded', 'failed', 'timed_out'].includes(run.status) && run;
       },
       20_000,

@@ -1,6 +1,7 @@
 import { makeJob } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { withClient } from './support/test-server';
+import { waitFor } from './support/wait-for';
 
 describe('job tags', () => {
   let t: TestApp;
@@ -19,6 +20,8 @@ describe('job tags', () => {
     expect((await t.http.get(`/jobs/${job.id}`).expect(200)).body.tags).toEqual(['billing', 'team:payments']);
     const { body: changed } = await t.http.patch(`/jobs/${job.id}`).send({ tags: ['billing'] }).expect(200);
     expect(changed.tags).toEqual(['billing']);
+    const [entry] = (await t.http.get(`/jobs/${job.id}/changes`).expect(200)).body.data;
+    expect(entry).toMatchObject({ action: 'update', changes: [{ field: 'tags', before: ['billing', 'team:payments'], after: ['billing'] }] });
     expect((await create({})).tags).toEqual([]);
   });
 
@@ -105,5 +108,24 @@ describe('job tags', () => {
       return rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']).join('\n');
     });
     expect(plan).toContain('jobs_tags_idx');
+  });
+
+  it('answers 503 and changes nothing when the database breaks a deadlock by aborting a pause by tag', async () => {
+    const [first, second] = [await create({ tags: ['deadlocked'] }), await create({ tags: ['deadlocked'] })];
+    await withClient(t.database.url, async (other) => {
+      // Another writer (the scheduler recording outcomes, in production) holds the second job's row...
+      await other.query('BEGIN');
+      await other.query('UPDATE jobs SET description = $2 WHERE id = $1', [second.id, 'held']);
+      const pause = t.http.post('/jobs/pause?tag=deadlocked').then((response) => response);
+      // ...while the pause, having updated the first job, waits for it;
+      await waitFor(async () => (await sql("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).length > 0, 10_000, 'the pause to wait');
+      // then wants the first one: a cycle. The pause has waited longer, so its deadlock check aborts it.
+      await other.query('UPDATE jobs SET description = $2 WHERE id = $1', [first.id, 'held']);
+      await other.query('ROLLBACK');
+      const { status, body } = await pause;
+      expect({ status, message: body.message }).toEqual({ status: 503, message: 'the database is unavailable or busy; retry shortly' });
+    });
+    expect(await sql('SELECT is_active FROM jobs WHERE id = ANY($1) ORDER BY id', [[first.id, second.id]])).toEqual([{ is_active: true }, { is_active: true }]);
+    expect(await sql("SELECT count(*)::int AS n FROM audit_entries WHERE action = 'pause' AND job_id = ANY($1)", [[first.id, second.id]])).toEqual([{ n: 0 }]);
   });
 });

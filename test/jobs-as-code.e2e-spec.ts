@@ -64,6 +64,10 @@ describe('jobs as code: GET /jobs/export and POST /jobs/apply', () => {
       maxAttempts: 1,
       retryBackoffMs: 1000,
       timeoutMs: 60000,
+      maxConcurrency: null,
+      jitterMs: 0,
+      maxCatchUp: 10,
+      notify: null,
     });
     const json = await t.http.get('/jobs/export').set(as('admin')).expect(200).expect('content-type', /json/);
     expect(json.body).toEqual(document);
@@ -80,6 +84,20 @@ describe('jobs as code: GET /jobs/export and POST /jobs/apply', () => {
     await reset();
     await apply(backup).expect(200);
     expect((await t.http.get('/jobs/export').set(as('admin')).expect(200)).body).toEqual(backup);
+  });
+
+  it('carries maxConcurrency: exported, changed by an apply with its diff, and refused above 1 with forbid, naming the job', async () => {
+    await apply({ jobs: [{ ...nightly, maxConcurrency: 3 }] }).expect(200);
+    expect((await t.http.get('/jobs/export').set(as('admin')).expect(200)).body.jobs[0]).toMatchObject({ name: 'Nightly backup', maxConcurrency: 3 });
+    const { body } = await apply({ jobs: [{ ...nightly, maxConcurrency: 5 }] }).expect(200);
+    expect(body.changed).toEqual([{ name: 'Nightly backup', changes: { maxConcurrency: { from: 3, to: 5 } } }]);
+    expect((await apply({ jobs: [nightly] }, '?dryRun=true').expect(200)).body.changed).toEqual([
+      { name: 'Nightly backup', changes: { maxConcurrency: { from: 5, to: null } } },
+    ]);
+
+    const refused = await apply({ jobs: [report, { ...nightly, overlapPolicy: 'forbid', maxConcurrency: 2 }] }).expect(400);
+    expect(refused.body.fields).toEqual([{ field: 'jobs[1].maxConcurrency', message: expect.stringContaining('(job "Nightly backup")') }]);
+    expect((await rowsOf()).map((row) => [row.name, row.max_concurrency])).toEqual([['Nightly backup', 5]]);
   });
 
   it('answers the plan of a dry run, with a diff of each changed field, and changes nothing', async () => {
@@ -133,6 +151,28 @@ describe('jobs as code: GET /jobs/export and POST /jobs/apply', () => {
   ])('refuses a document with %s with a 400 naming %s', async (_what, document, field) => {
     const { body } = await apply(document).expect(400);
     expect(body.fields.map((problem: { field: string }) => problem.field)).toContain(field);
+  });
+
+  it('writes an audit entry for each job an apply creates, changes, pauses or deletes, and none for a dry run or a refused document', async () => {
+    const entries = () =>
+      withClient(t.database.url, async (client) => (await client.query('SELECT actor, action, job_name AS "jobName", changes FROM audit_entries ORDER BY id')).rows);
+    await withClient(t.database.url, (client) => client.query('DELETE FROM audit_entries'));
+    await apply({ version: 1, jobs: [nightly, report] }).expect(200);
+    await apply({ version: 1, jobs: [nightly, { ...report, schedule: '0 8 * * 1-5' }] }, '?dryRun=true').expect(200);
+    await apply({ version: 1, jobs: [{ ...nightly, schedule: 'not cron' }] }).expect(400);
+    await apply({ version: 1, jobs: [{ ...nightly, isActive: false }, { ...report, description: 'to the team' }] }).expect(200);
+    await apply({ version: 1, jobs: [{ ...report, description: 'to the team' }] }, '?prune=true').expect(200);
+    expect((await entries()).map(({ actor, action, jobName }) => `${actor} ${action} ${jobName}`)).toEqual([
+      'lead create Nightly backup',
+      'lead create Daily report',
+      'lead pause Nightly backup',
+      'lead update Daily report',
+      'lead delete Nightly backup',
+    ]);
+    const changes = (await entries()).map((entry) => entry.changes);
+    expect(changes[2]).toEqual([{ field: 'isActive', before: true, after: false }]);
+    expect(changes[3]).toEqual([{ field: 'description', before: 'to the board', after: 'to the team' }]);
+    expect(JSON.stringify(changes)).not.toContain('backup-secret');
   });
 
   it('refuses YAML that does not parse with a 400, and bad query flags with a 400 naming them', async () => {

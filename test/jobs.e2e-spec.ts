@@ -33,6 +33,7 @@ describe('jobs API', () => {
         name: 'Daily Email Notification',
         description: 'Send daily newsletter to users',
         schedule: '0 9 * * *',
+        runAt: null,
         timezone: 'UTC',
         type: 'log',
         params: { level: 'log' },
@@ -44,6 +45,9 @@ describe('jobs API', () => {
         retryBackoffMs: 1000,
         timeoutMs: 60000,
         maxConcurrency: null,
+        notify: null,
+        jitterMs: 0,
+        maxCatchUp: 10,
         lastRun: null,
         lastStatus: null,
         nextRun: next.toISOString(),
@@ -62,11 +66,13 @@ describe('jobs API', () => {
         params: { url: 'http://127.0.0.1:9/hook', method: 'POST', headers: { 'x-a': '1' }, body: { a: 1 }, expectedStatus: [200, 204] },
         isActive: false,
         overlapPolicy: 'forbid',
-        misfirePolicy: 'skip',
+        misfirePolicy: 'run_all',
+        maxCatchUp: 50,
         maxAttempts: 3,
         retryBackoffMs: 0,
         timeoutMs: 5000,
         maxConcurrency: 1,
+        jitterMs: 1000,
       });
       const { body: job } = await t.http.post('/jobs').send(body).expect(201);
       expect(job).toMatchObject({
@@ -77,11 +83,13 @@ describe('jobs API', () => {
         isActive: false,
         nextRun: null,
         overlapPolicy: 'forbid',
-        misfirePolicy: 'skip',
+        misfirePolicy: 'run_all',
+        maxCatchUp: 50,
         maxAttempts: 3,
         retryBackoffMs: 0,
         timeoutMs: 5000,
         maxConcurrency: 1,
+        jitterMs: 1000,
       });
     });
 

@@ -74,7 +74,7 @@ describe('migrations', () => {
       expect(described.get('table jobs')).toBeDefined();
       expect(described.get('column jobs.next_run')).toBe('timestamp(3) with time zone NULL');
       expect(described.get('index jobs.jobs_due_idx')).toMatch(/WHERE \(?is_active = true\)?/);
-      expect(described.get('enum RunStatus')).toBe('queued, running, succeeded, failed, timed_out, abandoned, skipped, retry_pending');
+      expect(described.get('enum RunStatus')).toBe('queued, running, succeeded, failed, timed_out, abandoned, skipped, retry_pending, cancelled');
       expect(described.get('constraint job_runs.job_runs_job_id_fkey')).toMatch(/ON DELETE CASCADE/);
       expect(compareCatalogs(migrated, described, ['prisma/migrations', 'schema.prisma'])).toEqual([]);
     });
@@ -95,8 +95,8 @@ describe('migrations', () => {
       ]);
       expect(differences).toEqual([
         'column jobs.owner: only in altered: text NULL',
-        'enum RunStatus: altered has queued, running, succeeded, failed, timed_out, abandoned, skipped, retry_pending, paused; ' +
-          'schema.prisma has queued, running, succeeded, failed, timed_out, abandoned, skipped, retry_pending',
+        'enum RunStatus: altered has queued, running, succeeded, failed, timed_out, abandoned, skipped, retry_pending, cancelled, paused; ' +
+          'schema.prisma has queued, running, succeeded, failed, timed_out, abandoned, skipped, retry_pending, cancelled',
         expect.stringMatching(/^index jobs\.jobs_due_idx: altered has CREATE INDEX jobs_due_idx ON public\.jobs USING btree \(next_run\); schema\.prisma has .* WHERE /),
       ]);
     });

@@ -1,4 +1,5 @@
 import { ServiceProcess } from './support/service-process';
+import { TcpProxy } from './support/tcp-proxy';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { withClient } from './support/test-server';
 import { waitFor } from './support/wait-for';
@@ -7,12 +8,14 @@ import { waitFor } from './support/wait-for';
  * Real processes at the defaults: the safety tick fires once a minute, so anything that starts within
  * seconds was started by the wake-up (its timer, or a notice). One scheduling instance and one
  * API-only instance, as README's topology offers. Bounds are generous (the machine is shared):
- * they prove the wake-up path; `npm run bench -- precision` measures its precision.
+ * they prove the wake-up path; `npm run bench -- precision` measures its precision. The scheduling
+ * instance listens through DATABASE_LISTEN_URL, a proxy of its own (as past PgBouncer).
  */
 describe('on time at the defaults (minute safety tick)', () => {
   let database: TestDatabase;
   let scheduling: ServiceProcess;
   let apiOnly: ServiceProcess;
+  let listenProxy: TcpProxy;
 
   const sql = <T extends object>(text: string, values: unknown[] = []) =>
     withClient(database.url, async (client) => (await client.query(text, values)).rows as T[]);
@@ -36,14 +39,17 @@ describe('on time at the defaults (minute safety tick)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    const server = new URL(database.url);
+    listenProxy = await TcpProxy.start(server.hostname, Number(server.port));
     const common = { DATABASE_URL: database.url, THROTTLE_LIMIT: '0' };
     [scheduling, apiOnly] = await Promise.all([
-      ServiceProcess.start(common, 'on-time-scheduler'),
+      ServiceProcess.start({ ...common, DATABASE_LISTEN_URL: listenProxy.wrap(database.url) }, 'on-time-scheduler'),
       ServiceProcess.start({ ...common, SCHEDULER_ENABLED: 'false' }, 'on-time-api'),
     ]);
   }, 180_000);
   afterAll(async () => {
     await Promise.all([scheduling, apiOnly].filter(Boolean).map((service) => service.stop('SIGKILL')));
+    await listenProxy?.close();
     await database?.drop();
   }, 60_000);
 
@@ -71,13 +77,15 @@ describe('on time at the defaults (minute safety tick)', () => {
     expect(run.started_at.getTime() - asked).toBeLessThan(5_000);
   });
 
-  it('listens again after its listening connection is killed, and runs a job created meanwhile on time', async () => {
+  it('listens through DATABASE_LISTEN_URL again after its listening connection is killed, and runs a job created meanwhile on time', async () => {
     const listeners = () =>
       sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'scheduler-listener'");
     const [before] = await waitFor(async () => {
       const found = await listeners();
       return found.length === 1 && found;
     }, 10_000, 'the listening connection');
+    const relayedBefore = listenProxy.relayed;
+    expect(relayedBefore).toBeGreaterThanOrEqual(1);
     await sql('SELECT pg_terminate_backend($1)', [before.pid]);
     const job = await createJob({ name: 'created while the listener was down', schedule: '* * * * * *' });
     const [after] = await waitFor(async () => {
@@ -85,6 +93,7 @@ describe('on time at the defaults (minute safety tick)', () => {
       return found.length === 1 && found[0].pid !== before.pid && found;
     }, 30_000, 'a new listening connection');
     expect(after.pid).not.toBe(before.pid);
+    expect(listenProxy.relayed).toBeGreaterThan(relayedBefore);
     const runs = await waitFor(async () => {
       const started = await startedRuns(job.id);
       return started.length >= 3 && started;

@@ -50,6 +50,17 @@ describe('roles', () => {
       { what: 'POST /jobs', least: 'admin', send: () => t.http.post('/jobs').send(makeJob()) },
       { what: 'POST /jobs, a shell job', least: 'admin', send: () => t.http.post('/jobs').send(makeJob({ type: 'shell', params: { command: 'id' } })) },
       { what: 'DELETE /jobs/:id', least: 'admin', send: (id) => t.http.delete(`/jobs/${id}`) },
+      { what: 'GET /jobs/:id/alerts', least: 'reader', send: (id) => t.http.get(`/jobs/${id}/alerts`) },
+      { what: 'GET /job-types', least: 'reader', send: () => t.http.get('/job-types') },
+      { what: 'GET /scheduler', least: 'reader', send: () => t.http.get('/scheduler') },
+      { what: 'POST /scheduler/pause', least: 'operator', send: () => t.http.post('/scheduler/pause') },
+      { what: 'POST /scheduler/resume', least: 'operator', send: () => t.http.post('/scheduler/resume') },
+      {
+        what: 'POST /jobs/:id/backfill',
+        least: 'operator',
+        send: (id) =>
+          t.http.post(`/jobs/${id}/backfill`).send({ from: new Date(Date.now() - 3 * 86_400_000).toISOString(), to: new Date(Date.now() - 3_600_000).toISOString() }),
+      },
     ];
     const RANK: Caller[] = ['reader', 'operator', 'admin'];
     const cases = REQUESTS.flatMap((request) =>

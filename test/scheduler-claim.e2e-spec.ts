@@ -21,7 +21,7 @@ describe('the claim, against PostgreSQL', () => {
     enqueueManual = (jobId) => jobs.enqueueManualRun(jobId, async () => undefined);
   });
   afterAll(() => t.close());
-  beforeEach(() => sql('TRUNCATE jobs, job_runs RESTART IDENTITY CASCADE'));
+  beforeEach(() => sql('TRUNCATE jobs, job_runs, alert_deliveries RESTART IDENTITY CASCADE'));
 
   /** Inserts jobs directly; `next_run` is an SQL expression evaluated by the database. */
   async function insertJobs(count: number, fields: { schedule?: string; nextRun?: string; extra?: string } = {}) {
@@ -75,6 +75,21 @@ describe('the claim, against PostgreSQL', () => {
     await insertJobs(3, { extra: 'is_active=false' });
     expect(await store.claim(100, 'me')).toMatchObject({ selected: 0, runs: [] });
     expect(await sql('SELECT * FROM job_runs')).toEqual([]);
+  });
+
+  it('claims nothing while the scheduler is paused, and arms no timer until the resume wakes it', async () => {
+    const [jobId] = await insertJobs(1);
+    await insertJobs(1, { nextRun: "now() + interval '1 minute'" });
+    await enqueueManual(jobId);
+    await sql('INSERT INTO scheduler_state (id, paused) VALUES (1, true)');
+    try {
+      const paused = await store.claim(100, 'me');
+      expect(paused).toMatchObject({ selected: 0, runs: [], next: { at: null } });
+      await sql('UPDATE scheduler_state SET paused = false');
+      expect((await store.claim(100, 'me')).selected).toBe(2);
+    } finally {
+      await sql('DELETE FROM scheduler_state');
+    }
   });
 
   it('records the run under this instance with a lease, and the job its lastRun, lastStatus and next occurrence', async () => {
@@ -139,11 +154,11 @@ describe('the claim, against PostgreSQL', () => {
 
       const late = await store.finish('frozen', { runId: claimed.id, jobId: claimed.jobId, status: 'succeeded', durationMs: 5, error: null, output: 'late', retryDelayMs: 0 });
       expect(late.recorded).toBe(false);
-      expect(await store.extendLeases([claimed.id], 'frozen')).toEqual({ held: new Set(), lost: new Set([claimed.id]) });
+      expect(await store.extendLeases([claimed.id], 'frozen')).toEqual({ held: new Set(), lost: new Set([claimed.id]), cancelled: new Set() });
 
       const [retry] = (await store.claim(10, 'rescuer')).runs;
       expect(retry).toMatchObject({ jobId: claimed.jobId, attempt: 2, scheduledFor: claimed.scheduledFor });
-      expect(await store.extendLeases([retry.id], 'rescuer')).toEqual({ held: new Set([retry.id]), lost: new Set() });
+      expect(await store.extendLeases([retry.id], 'rescuer')).toEqual({ held: new Set([retry.id]), lost: new Set(), cancelled: new Set() });
       const done = await store.finish('rescuer', { runId: retry.id, jobId: retry.jobId, status: 'succeeded', durationMs: 5, error: null, output: 'ok', retryDelayMs: 0 });
       expect(done.recorded).toBe(true);
 
@@ -164,8 +179,16 @@ describe('the claim, against PostgreSQL', () => {
       const [finished, running] = (await store.claim(10, 'me')).runs;
       await store.finish('me', { runId: finished.id, jobId: finished.jobId, status: 'succeeded', durationMs: 1, error: null, output: null, retryDelayMs: 0 });
 
-      expect(await store.extendLeases([finished.id, running.id], 'me')).toEqual({ held: new Set([running.id]), lost: new Set() });
-      expect(await store.extendLeases([running.id], 'someone-else')).toEqual({ held: new Set(), lost: new Set([running.id]) });
+      expect(await store.extendLeases([finished.id, running.id], 'me')).toEqual({ held: new Set([running.id]), lost: new Set(), cancelled: new Set() });
+      expect(await store.extendLeases([running.id], 'someone-else')).toEqual({ held: new Set(), lost: new Set([running.id]), cancelled: new Set() });
+    });
+
+    // A broker-mode worker does not listen for cancel notices: its lease renewal is how it hears of one.
+    it('tells a run cancelled through the API apart from a lost one at the lease renewal', async () => {
+      await insertJobs(1);
+      const [running] = (await store.claim(10, 'me')).runs;
+      await sql("UPDATE job_runs SET status = 'cancelled', lease_expires_at = NULL WHERE id = $1", [running.id]);
+      expect(await store.extendLeases([running.id], 'me')).toEqual({ held: new Set(), lost: new Set(), cancelled: new Set([running.id]) });
     });
 
     // The fault suite's repeated-kills scenario lost occurrences abandoned five times in a row under the
@@ -282,6 +305,30 @@ describe('the claim, against PostgreSQL', () => {
       ]);
     });
 
+    it('alerts on an abandoned run that was its occurrence\'s last attempt, as on a failed one, and not on one that is retried', async () => {
+      const notify = JSON.stringify({ targets: [{ url: 'https://hooks.example.com/x', format: 'json' }], events: ['failed'], afterConsecutiveFailures: 1 });
+      const [exhausted, retried] = await insertJobs(2, { extra: `max_attempts,notify=1,'${notify}'::jsonb` });
+      // The exhausted occurrence was abandoned ten times already (the free abandonments): its eleventh attempt is its last.
+      await sql(
+        `INSERT INTO job_runs (job_id, scheduled_for, attempt, status, instance_id, started_at, finished_at)
+         SELECT $1, '2026-01-01T00:00:00Z', g, 'abandoned', 'gone', now(), now() FROM generate_series(1, 10) g`,
+        [exhausted],
+      );
+      const running = await sql<{ id: string; job_id: number }>(
+        `INSERT INTO job_runs (job_id, scheduled_for, attempt, status, instance_id, started_at, lease_expires_at)
+         VALUES ($1, '2026-01-01T00:00:00Z', 11, 'running', 'gone', now(), now() - interval '1 second'),
+                ($2, '2026-01-01T00:00:00Z', 1, 'running', 'gone', now(), now() - interval '1 second')
+         RETURNING id, job_id`,
+        [exhausted, retried],
+      );
+      const last = Number(running.find((run) => run.job_id === exhausted)!.id);
+
+      expect(await store.abandonExpired(100)).toMatchObject({ abandoned: 2, retried: 1, finals: [{ runId: last, jobId: exhausted }] });
+      const alerts = await sql<{ job_id: number; run_id: string; event: string; status: string }>('SELECT job_id, run_id, event, status FROM alert_deliveries');
+      expect(alerts.map((alert) => ({ ...alert, run_id: Number(alert.run_id) }))).toEqual([{ job_id: exhausted, run_id: last, event: 'failed', status: 'pending' }]);
+      expect(await sql('SELECT consecutive_failures FROM jobs WHERE id = $1', [exhausted])).toEqual([{ consecutive_failures: 1 }]);
+    });
+
     it('hands back its own unfinished runs at shutdown, leases expired or not, and no one else’s', async () => {
       await insertJobs(2, { extra: 'max_attempts=1' });
       const mine = (await store.claim(1, 'leaving')).runs;
@@ -290,6 +337,7 @@ describe('the claim, against PostgreSQL', () => {
         abandoned: 1,
         retried: 1,
         jobIds: [mine[0].jobId],
+        finals: [],
       });
       const runs = await sql<{ instance_id: string | null; status: string; error: string | null }>(
         'SELECT instance_id, status, error FROM job_runs ORDER BY id',
@@ -326,10 +374,124 @@ describe('the claim, against PostgreSQL', () => {
       const [job] = await insertJobs(1, { extra: "overlap_policy='forbid'" });
       for (const status of ['running', 'queued', 'retry_pending']) {
         await sql("INSERT INTO job_runs (job_id, scheduled_for, status, run_at) VALUES ($1, now(), $2, now())", [job, status]);
-        expect(await enqueueManual(job)).toEqual({ outcome: 'busy' });
+        expect(await enqueueManual(job)).toEqual({ outcome: 'busy', limitedBy: 'overlapPolicy', limit: 1 });
         await sql("UPDATE job_runs SET status = 'succeeded' WHERE job_id = $1", [job]);
       }
       expect(await enqueueManual(job)).toMatchObject({ outcome: 'queued' });
+    });
+  });
+
+  describe('a job\'s run limit (maxConcurrency, or 1 under overlapPolicy forbid)', () => {
+    /** Pending runs of the job (retries or manual runs), due a minute apart, the last a minute ago. */
+    const insertPendingRuns = (jobId: number, count: number) =>
+      sql(
+        `INSERT INTO job_runs (job_id, scheduled_for, status, run_at)
+         SELECT $1, now() - g * interval '1 hour', 'retry_pending', now() - g * interval '1 minute' FROM generate_series($2::int, 1, -1) g`,
+        [jobId, count],
+      );
+    const statuses = (jobId: number) =>
+      sql<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM job_runs WHERE job_id = $1 GROUP BY status ORDER BY status', [jobId]);
+    const finishOne = (jobId: number) =>
+      sql("UPDATE job_runs SET status = 'succeeded' WHERE id = (SELECT min(id) FROM job_runs WHERE job_id = $1 AND status = 'running')", [jobId]);
+
+    it('starts no more of a job\'s due runs than its maxConcurrency; the rest wait, due, and start one by one as slots free', async () => {
+      const [limited] = await insertJobs(1, { nextRun: "now() + interval '1 day'", extra: 'max_concurrency=3' });
+      const [unlimited] = await insertJobs(1, { nextRun: "now() + interval '1 day'" });
+      await insertPendingRuns(limited, 10);
+      await insertPendingRuns(unlimited, 10);
+      const first = await store.claim(100, 'me');
+      expect(first.runs.filter((run) => run.jobId === limited)).toHaveLength(3);
+      expect(first.runs.filter((run) => run.jobId === unlimited)).toHaveLength(10);
+      expect(await store.claim(100, 'me')).toMatchObject({ selected: 0, runs: [] });
+      const started = new Set(first.runs.map((run) => run.id));
+      for (let round = 0; round < 7; round += 1) {
+        await finishOne(limited);
+        const { runs } = await store.claim(100, 'me');
+        expect(runs).toHaveLength(1);
+        expect(started.has(runs[0].id)).toBe(false);
+        started.add(runs[0].id);
+      }
+      expect(await statuses(limited)).toEqual([{ status: 'running', n: 3 }, { status: 'succeeded', n: 7 }]);
+    });
+
+    it('keeps a due occurrence of a job at its limit due, neither skipped nor lost, and runs it once a slot frees', async () => {
+      const [id] = await insertJobs(1, { schedule: '0 0 1 1 *', extra: 'max_concurrency=2' });
+      await insertPendingRuns(id, 2);
+      expect((await store.claim(100, 'me')).runs).toHaveLength(2);
+      const [{ next_run: due }] = await sql<{ next_run: Date }>('SELECT next_run FROM jobs WHERE id = $1', [id]);
+      expect(await store.claim(100, 'me')).toMatchObject({ selected: 0, runs: [] });
+      expect(await sql('SELECT next_run FROM jobs WHERE id = $1', [id])).toEqual([{ next_run: due }]);
+      await finishOne(id);
+      const { runs } = await store.claim(100, 'me');
+      expect(runs.map((run) => [run.jobId, run.scheduledFor])).toEqual([[id, due]]);
+      expect(await statuses(id)).toEqual([{ status: 'running', n: 2 }, { status: 'succeeded', n: 1 }]);
+    });
+
+    it('starts a forbid job\'s due retry only when no run of the job is going, and skips its occurrence behind a due retry', async () => {
+      const [id] = await insertJobs(1, { schedule: '0 0 1 1 *', extra: "overlap_policy='forbid'" });
+      await sql("INSERT INTO job_runs (job_id, scheduled_for, status, run_at) VALUES ($1, now() - interval '1 hour', 'retry_pending', now() - interval '1 minute')", [id]);
+      const { runs } = await store.claim(100, 'me');
+      expect(runs).toHaveLength(1);
+      expect(await statuses(id)).toEqual([{ status: 'running', n: 1 }, { status: 'skipped', n: 1 }]);
+      await insertPendingRuns(id, 1);
+      expect((await store.claim(100, 'me')).runs).toEqual([]);
+      await finishOne(id);
+      expect((await store.claim(100, 'me')).runs).toHaveLength(1);
+    });
+
+    it('holds under claimers racing for the same jobs: each job ends with exactly its limit running, and no run starts twice', async () => {
+      const jobs = await insertJobs(8, { schedule: '0 0 1 1 *', extra: 'max_concurrency=3' });
+      for (const job of jobs) await insertPendingRuns(job, 12);
+      /** Claims `times` times whatever it finds: a claimer that found the jobs locked by another tries again. */
+      const claimRepeatedly = async (instanceId: string, times: number) => {
+        const claimed: number[] = [];
+        for (let n = 0; n < times; n += 1) claimed.push(...(await store.claim(2, instanceId)).runs.map((run) => run.id));
+        return claimed;
+      };
+      const runningPerJob = () => sql<{ n: number }>("SELECT count(*)::int AS n FROM job_runs WHERE status = 'running' GROUP BY job_id");
+      const claimers = await Promise.all([1, 2, 3, 4].map((n) => claimRepeatedly(`claimer-${n}`, 20)));
+      expect(claimers.flat()).toHaveLength(8 * 3);
+      expect(new Set(claimers.flat()).size).toBe(8 * 3);
+      expect(claimers.filter((claimed) => claimed.length > 0).length).toBeGreaterThan(1);
+      expect(await runningPerJob()).toEqual(jobs.map(() => ({ n: 3 })));
+      for (let round = 0; round < 4; round += 1) {
+        await sql("UPDATE job_runs SET status = 'succeeded' WHERE id IN (SELECT min(id) FROM job_runs WHERE status = 'running' GROUP BY job_id)");
+        const raced = await Promise.all([1, 2, 3].map((n) => claimRepeatedly(`claimer-${n}`, 8)));
+        expect(raced.flat()).toHaveLength(8);
+        expect(await runningPerJob()).toEqual(jobs.map(() => ({ n: 3 })));
+      }
+    });
+
+    it('leaves a job to the claimer already starting one of its runs, also when an earlier run of the job appears meanwhile', async () => {
+      const [id] = await insertJobs(1, { nextRun: "now() + interval '1 day'", extra: 'max_concurrency=1' });
+      await insertPendingRuns(id, 1);
+      const other = new Client({ connectionString: t.database.url });
+      await other.connect();
+      try {
+        // Another instance's claim, as startDueRuns writes it, not yet committed.
+        await other.query('BEGIN');
+        await other.query('SELECT id FROM jobs WHERE id = $1 FOR NO KEY UPDATE', [id]);
+        await other.query("UPDATE job_runs SET status = 'running', instance_id = 'other', started_at = now() WHERE job_id = $1", [id]);
+        await other.query('UPDATE jobs SET last_run = now(), last_status = $2 WHERE id = $1', [id, 'running']);
+        await sql("INSERT INTO job_runs (job_id, scheduled_for, status, run_at) VALUES ($1, now() - interval '1 day', 'retry_pending', now() - interval '1 day')", [id]);
+        expect((await store.claim(100, 'me')).runs).toEqual([]);
+        await other.query('COMMIT');
+      } finally {
+        await other.end();
+      }
+      expect((await store.claim(100, 'me')).runs).toEqual([]);
+      expect(await statuses(id)).toEqual([{ status: 'running', n: 1 }, { status: 'retry_pending', n: 1 }]);
+    });
+
+    it('refuses a manual run while the job has maxConcurrency runs in flight or waiting, also to requests racing for the last place', async () => {
+      const [id] = await insertJobs(1, { nextRun: "now() + interval '1 day'", extra: 'max_concurrency=3' });
+      await insertPendingRuns(id, 1);
+      const answers = await Promise.all(Array.from({ length: 12 }, () => enqueueManual(id)));
+      expect(answers.filter((answer) => answer.outcome === 'queued')).toHaveLength(2);
+      expect(answers.filter((answer) => answer.outcome === 'busy')).toEqual(Array(10).fill({ outcome: 'busy', limitedBy: 'maxConcurrency', limit: 3 }));
+      await store.claim(100, 'me');
+      await finishOne(id);
+      expect(await enqueueManual(id)).toMatchObject({ outcome: 'queued' });
     });
   });
 

@@ -389,6 +389,16 @@ describe('scheduler execution', () => {
       expect(await runsOf(job.id)).toHaveLength(1);
     });
 
+    it('answers exactly one of simultaneous run-nows of a forbid job with 202 and the others 409', async () => {
+      for (let round = 0; round < 5; round += 1) {
+        // A run that stays in flight for seconds: no 202 may come from a request after it finished.
+        const job = await createJob({ type: 'http', params: { url: `${server.url}/delay/3000` }, overlapPolicy: 'forbid' });
+        const responses = await Promise.all(Array.from({ length: 8 }, () => t.http.post(`/jobs/${job.id}/run`)));
+        expect(responses.map((response) => response.status).sort()).toEqual([202, 409, 409, 409, 409, 409, 409, 409]);
+        expect(await runsOf(job.id)).toHaveLength(1);
+      }
+    });
+
     it('answers 404 for a job that does not exist and 400 for a bad id', async () => {
       const missing = await t.http.post('/jobs/999999/run').expect(404);
       expect(missing.body.message).toBe('job 999999 does not exist');

@@ -58,4 +58,22 @@ describe('the service\'s pg pools when backends are terminated', () => {
       await pool.end();
     }
   });
+
+  it('keeps one connection open while idle past the idle timeout, so an idle instance\'s minute of work starts no new backend', async () => {
+    // The idle timeout shortened from pg's 10 s, only to spare the test the wait.
+    const pool = createPool({ connectionString: database.url, max: 3, idleTimeoutMillis: 300 }, () => undefined);
+    const backend = async () => (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    try {
+      // A burst opens three connections; the idle ones beyond the first close, that one stays.
+      await Promise.all([1, 2, 3].map(() => pool.query('SELECT pg_sleep(0.2)')));
+      expect(pool.totalCount).toBe(3);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(pool.totalCount).toBe(1);
+      const kept = await backend();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await backend()).toBe(kept);
+    } finally {
+      await pool.end();
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunBody } from './support/scheduler-driver';
+import type { RunResponse } from '../src/api-client/api-types';
 import { startTestApp, type TestApp } from './support/test-app';
 import { withClient } from './support/test-server';
 import { waitFor } from './support/wait-for';
@@ -37,11 +37,20 @@ describe('shell jobs created before SHELL_JOBS_ENABLED was turned off', () => {
     return { id, marker };
   }
 
+  it('lists shell as a type this service refuses, saying why, in GET /job-types', async () => {
+    const { body } = await t.http.get('/job-types').expect(200);
+    expect(body).toEqual([
+      { type: 'http', available: true, unavailableReason: null },
+      { type: 'log', available: true, unavailableReason: null },
+      { type: 'shell', available: false, unavailableReason: DISABLED },
+    ]);
+  });
+
   it('fails a run asked for now, without running the command, saying why', async () => {
     const { id, marker } = await existingShellJob();
     await t.http.post(`/jobs/${id}/run`).expect(202);
     const run = await waitFor(async () => {
-      const [latest] = (await t.http.get(`/jobs/${id}/runs`).expect(200)).body.data as RunBody[];
+      const [latest] = (await t.http.get(`/jobs/${id}/runs`).expect(200)).body.data as RunResponse[];
       return latest && latest.status !== 'retry_pending' && latest.status !== 'running' && latest;
     }, 20_000, `the run of job ${id} to finish`);
     expect(run).toMatchObject({ status: 'failed', error: `not run: ${DISABLED}`, output: null });

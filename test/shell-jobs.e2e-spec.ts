@@ -52,6 +52,11 @@ describe('shell jobs, enabled', () => {
     return run;
   }
 
+  it('are listed as available in GET /job-types', async () => {
+    const { body } = await t.http.get('/job-types').expect(200);
+    expect(body).toContainEqual({ type: 'shell', available: true, unavailableReason: null });
+  });
+
   it('are accepted at the API', async () => {
     const { body } = await t.http
       .post('/jobs')

@@ -37,6 +37,10 @@ const JOB_FIELDS = [
   'retryBackoffMs',
   'timeoutMs',
   'maxConcurrency',
+  'jitterMs',
+  'maxCatchUp',
+  'notify',
+  'runAt',
   'lastRun',
   'lastStatus',
   'nextRun',
@@ -108,7 +112,7 @@ describe('OpenAPI document of the built service', () => {
     ['/jobs/{id}/next-runs', 'get', ['count']],
     ['/jobs/{id}/changes', 'get', ['limit', 'offset']],
     ['/audit', 'get', ['limit', 'offset', 'actor', 'action', 'jobId', 'from', 'to']],
-    ['/schedules/preview', 'get', ['schedule', 'timezone', 'count', 'from', 'seed']],
+    ['/schedules/preview', 'get', ['schedule', 'timezone', 'count', 'from', 'seed', 'jitterMs']],
   ])('documents the query parameters of %s', (path, method, names) => {
     const query = (document.paths[path][method].parameters ?? []).filter((parameter) => parameter.in === 'query');
     expect(query.map((parameter) => parameter.name).sort()).toEqual([...names].sort());
@@ -119,7 +123,8 @@ describe('OpenAPI document of the built service', () => {
   it('documents CreateJobDto with every field and the README example values', () => {
     const create = schema('CreateJobDto');
     expect(Object.keys(create.properties ?? {}).sort()).toEqual([...WRITABLE_FIELDS].sort());
-    expect(create.required?.sort()).toEqual(['name', 'schedule']);
+    // A job has a schedule or a runAt (a one-off job): neither is required on its own.
+    expect(create.required?.sort()).toEqual(['name']);
     expect(create.properties?.name.example).toBe('Daily Email Notification');
     expect(create.properties?.schedule.example).toBe('0 9 * * *');
     expect(create.properties?.description.example).toBe('Send daily newsletter to users');

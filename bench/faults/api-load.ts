@@ -5,6 +5,8 @@ export interface ApiLoadStats {
   /** No answer at all: connection refused or reset, or no answer within the request timeout (a hang). */
   noAnswer: number;
   slowestMs: number;
+  /** When the slowest request was sent (ms since the epoch). */
+  slowestAt: number;
   /** Time to answer, in ms, of every request that got one. */
   latenciesMs: number[];
 
@@ -32,7 +34,7 @@ export interface ApiLoadOptions {
  * timeout, and tallies what came back.
  */
 export function startApiLoad(options: ApiLoadOptions): ApiLoad {
-  const stats: ApiLoadStats = { requests: 0, byStatus: {}, noAnswer: 0, slowestMs: 0, latenciesMs: [] };
+  const stats: ApiLoadStats = { requests: 0, byStatus: {}, noAnswer: 0, slowestMs: 0, slowestAt: 0, latenciesMs: [] };
   const deadline = Date.now() + options.maxDurationMs;
   let stopped = false;
   let sequence = 0;
@@ -55,7 +57,10 @@ export function startApiLoad(options: ApiLoadOptions): ApiLoad {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       stats.requests += 1;
-      stats.slowestMs = Math.max(stats.slowestMs, Date.now() - started);
+      if (Date.now() - started > stats.slowestMs) {
+        stats.slowestMs = Date.now() - started;
+        stats.slowestAt = started;
+      }
     }
   };
 

@@ -75,6 +75,10 @@ export interface Window {
   at(seconds: number): number;
 }
 
+function windowBetween(from: Date, to: Date): Window {
+  return { from, to, at: (offset) => from.getTime() + offset * SECOND };
+}
+
 /**
  * Real processes of the built service (dist/main.js) on a database of their own on the suite's
  * PostgreSQL, a slow HTTP server for the `http` jobs, and the means to hurt them.
@@ -239,7 +243,15 @@ export class FaultCluster {
   openWindow(seconds: number): Window {
     const from = new Date(Math.ceil((Date.now() + 200) / SECOND) * SECOND);
     const to = new Date(from.getTime() + seconds * SECOND);
-    return { from, to, at: (offset) => from.getTime() + offset * SECOND };
+    return windowBetween(from, to);
+  }
+
+  /**
+   * `window`, ending no earlier than `until`: on a loaded machine a fault may come later than planned
+   * (waiting for runs in flight), and the occurrences it delays must still be counted.
+   */
+  extendWindow(window: Window, until: number): Window {
+    return windowBetween(window.from, new Date(Math.max(window.to.getTime(), Math.ceil(until / SECOND) * SECOND)));
   }
 
   /**

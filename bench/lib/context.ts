@@ -6,6 +6,8 @@ export interface BenchOptions {
   reps: number;
   /** The 10-minute lag run of the memory figure instead of the default 30 s. */
   long: boolean;
+  /** A smoke run: short windows, figures not for the tables (written as <suite>-quick.md). */
+  quick: boolean;
 }
 
 /** What every suite gets: the database server, the processes to clean up, and what earlier suites measured. */

@@ -89,3 +89,21 @@ export async function withClient<T>(url: string, work: (client: Client) => Promi
     await client.end();
   }
 }
+
+const DEADLOCK_DETECTED = '40P01';
+
+/**
+ * A statement of the benchmark that updates many job rows while the instances record outcomes (which
+ * lock the jobs of their runs) can deadlock with them; PostgreSQL then aborts one side. When it is
+ * the benchmark's, the statement is tried again, up to five times.
+ */
+export async function queryThroughDeadlocks(client: Client, text: string, values: unknown[] = []): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await client.query(text, values);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt === 5) throw error;
+    }
+  }
+}

@@ -1,3 +1,4 @@
+import { notifyDueSql } from '../../src/due-notices/due-notice';
 import type { BenchContext } from './context';
 import { withClient } from './database';
 import { progress, sleep, waitFor } from './log';
@@ -35,7 +36,8 @@ export async function createDispatchTemplate(context: BenchContext, jobs = DISPA
 
 /**
  * Makes every job due at once, spread over the last 30 s (whole seconds, as cron occurrences are):
- * one statement, committed before any instance can see a due row. Returns the database's now().
+ * one statement, committed before any instance can see a due row, with the notice the API would
+ * send (instances on the default minute tick wake on it). Returns the database's now().
  */
 async function makeAllDue(url: string): Promise<Date> {
   return withClient(url, async (client) => {
@@ -44,7 +46,7 @@ async function makeAllDue(url: string): Promise<Date> {
          UPDATE jobs SET next_run = date_trunc('second', now()) - ((id::bigint * 7919) % 30) * interval '1 second'
          RETURNING 1
        )
-       SELECT now() AS now, (SELECT count(*) FROM due) AS count`,
+       SELECT now() AS now, (SELECT count(*) FROM due) AS count, ${notifyDueSql('now()')} AS notified`,
     );
     return rows[0].now;
   });
@@ -102,14 +104,15 @@ export async function drainResult(url: string, since: Date): Promise<Omit<DrainR
 
 /**
  * One drain of the 100,000 due jobs by processes of the service, one per entry of `instances` (its
- * environment), each ticking every second: from the first claim (the first run row inserted) to the
- * last finished run, as the database recorded them.
+ * environment on top of `base`, by default a tick every second): from the first claim (the first run
+ * row inserted) to the last finished run, as the database recorded them.
  */
 export async function drainWithService(
   context: BenchContext,
   label: string,
   instances: Record<string, string>[],
   template = DISPATCH_TEMPLATE,
+  base: Record<string, string> = { SCHEDULER_TICK: '* * * * * *' },
 ): Promise<DrainResult> {
   const name = `bench_drain_${label.replace(/\W+/g, '_').toLowerCase()}`;
   const url = await context.database.clone(template, name);
@@ -118,7 +121,7 @@ export async function drainWithService(
     for (const [index, environment] of instances.entries()) {
       started.push(
         context.processes.add(
-          await BenchProcess.service(`${label}-${index + 1}`, { DATABASE_URL: url, SCHEDULER_TICK: '* * * * * *', ...environment }),
+          await BenchProcess.service(`${label}-${index + 1}`, { DATABASE_URL: url, ...base, ...environment }),
         ),
       );
     }
@@ -144,9 +147,9 @@ export async function drainWithService(
 }
 
 /** The plain-SQL reference loop (bench/peers/plain-sql.ts) on the same 100,000 due jobs. */
-export async function drainWithPlainSql(context: BenchContext, label: string, batch: number, connections = 1): Promise<DrainResult> {
+export async function drainWithPlainSql(context: BenchContext, label: string, batch: number, connections = 1, template = DISPATCH_TEMPLATE): Promise<DrainResult> {
   const name = `bench_drain_${label.replace(/\W+/g, '_').toLowerCase()}`;
-  const url = await context.database.clone(DISPATCH_TEMPLATE, name);
+  const url = await context.database.clone(template, name);
   try {
     const since = await makeAllDue(url);
     const loop = context.processes.add(

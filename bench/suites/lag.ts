@@ -1,7 +1,8 @@
 import type { BenchContext, SuiteReport } from '../lib/context';
 import { EMPTY_TEMPLATE, withClient } from '../lib/database';
-import { progress, sleep, waitFor } from '../lib/log';
+import { progress, sleep } from '../lib/log';
 import { table } from '../lib/markdown';
+import { quiesce } from '../lib/quiesce';
 import { alternate, defined } from '../lib/repeat';
 import { seedJobs } from '../lib/seed';
 import { BenchProcess } from '../lib/service';
@@ -51,18 +52,7 @@ async function lagRun(context: BenchContext, repetition: number, seconds: number
       rssSamples.push({ seconds: Math.round((Date.now() - startedAt) / 1000), rssMb: instances.map((instance) => instance.rss()) });
       await sleep(Math.min(SAMPLE_EVERY_MS, seconds * 1_000 - (Date.now() - startedAt)));
     }
-    await withClient(url, async (client) => {
-      await client.query('UPDATE jobs SET is_active = false, next_run = NULL');
-      await waitFor(
-        'the last runs to finish',
-        async () => {
-          const { rows } = await client.query<{ open: string }>(`SELECT count(*) AS open FROM job_runs WHERE status IN ('running', 'retry_pending')`);
-          return Number(rows[0].open) === 0 ? true : undefined;
-        },
-        60_000,
-        100,
-      );
-    });
+    await withClient(url, quiesce);
     const rssEndMb = instances.map((instance) => instance.rss());
     rssSamples.push({ seconds, rssMb: rssEndMb });
     // Occurrences in the last two seconds may have been cut off by the deactivation: not counted.

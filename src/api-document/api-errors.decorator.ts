@@ -7,7 +7,7 @@ const MEANINGS = {
   400: 'A field of the path, query or body is wrong: `fields` names each one.',
   401: 'No valid token: send `Authorization: Bearer <token>`.',
   403: 'The token is valid, but its role may not do this.',
-  404: 'No job has this id.',
+  404: 'No job (for /runs/:id, no run) has this id.',
   409: 'The request clashes with what is stored: `fields` names the field.',
   413: 'The body is larger than this service takes (BODY_LIMIT_BYTES).',
   414: 'A path parameter is longer than 100 characters.',

@@ -3,7 +3,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { STATUS_CODES } from 'node:http';
 import { declaredJobTypes } from '../job-types/job-type.decorator';
 import { describeJobTypes } from './job-type-schemas';
-import { commaListsAsStrings, integersOnly, nullableEnumsAcceptNull } from './schema-refinements';
+import { commaListsAsStrings, integersOnly, nullableEnumsAcceptNull, nullableReferencesAcceptNull } from './schema-refinements';
 
 export const BEARER_SCHEME = 'bearer';
 
@@ -20,9 +20,11 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
     .addServer('/', 'The service that serves this document')
     .addTag('jobs', 'Jobs, their runs and their next occurrences')
     .addTag('jobs as code', 'Every job as one document: export it, apply it')
-    .addTag('runs', 'Runs across all jobs')
+    .addTag('runs', 'Runs across all jobs, and cancelling one')
+    .addTag('scheduler', 'The maintenance switch: pause and resume every instance')
     .addTag('audit', 'Who changed which job, when and how')
     .addTag('schedules', 'Cron expressions that are not (yet) jobs')
+    .addTag('job-types', 'The job types of this service and whether it accepts new jobs of each')
     .addTag('health', 'Liveness and readiness probes, open to anyone')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token (API_TOKENS) or an OIDC access token' }, BEARER_SCHEME)
     .build();
@@ -33,6 +35,7 @@ export function buildApiDocument(app: INestApplication): OpenAPIObject {
   describeJobTypes(document);
   integersOnly(document);
   nullableEnumsAcceptNull(document);
+  nullableReferencesAcceptNull(document);
   commaListsAsStrings(document);
   describeResponses(document);
   return document;

@@ -28,6 +28,20 @@ export function nullableEnumsAcceptNull(document: OpenAPIObject): void {
 }
 
 /**
+ * A nullable field of a described type comes out as `nullable` beside `allOf: [{ $ref }]`, and
+ * OpenAPI 3.0 checks the referenced schema even for null: null becomes an alternative of its own.
+ */
+export function nullableReferencesAcceptNull(document: OpenAPIObject): void {
+  walk(document, (node) => {
+    if (node.nullable !== true || !Array.isArray(node.allOf) || node.allOf.length !== 1) return;
+    node.oneOf = [node.allOf[0], { type: 'object', nullable: true, enum: [null] }];
+    delete node.allOf;
+    delete node.type;
+    delete node.nullable;
+  });
+}
+
+/**
  * A query parameter read as a comma-separated list (`?status=failed,timed_out`) is one string in the
  * URL, though the DTO holds an array: the plugin leaves the array's `items` beside `type: string`. The
  * values it may hold go into a pattern instead.

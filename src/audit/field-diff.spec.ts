@@ -19,6 +19,14 @@ describe('fieldDiff', () => {
     ]);
   });
 
+  it('lists a one-off job\'s moved instant, as the rows hold it (a Date), and not an unmoved one', () => {
+    const oneOff = { ...job, schedule: null, runAt: new Date('2026-12-24T18:00:00Z') };
+    expect(fieldDiff(oneOff, { ...oneOff, runAt: new Date('2026-12-24T19:30:00Z') })).toEqual([
+      { field: 'runAt', before: new Date('2026-12-24T18:00:00Z'), after: new Date('2026-12-24T19:30:00Z') },
+    ]);
+    expect(fieldDiff(oneOff, { ...oneOff, runAt: new Date(oneOff.runAt) })).toEqual([]);
+  });
+
   it('finds a change inside params by its path', () => {
     const after = { ...job, params: { ...job.params, method: 'POST', body: undefined } };
     expect(fieldDiff(job, after)).toEqual([{ field: 'params.method', before: 'GET', after: 'POST' }]);

@@ -13,9 +13,11 @@ export const AUDITED_FIELDS = [
   'name',
   'description',
   'schedule',
+  'runAt',
   'timezone',
   'type',
   'params',
+  'tags',
   'isActive',
   'overlapPolicy',
   'misfirePolicy',
@@ -23,6 +25,9 @@ export const AUDITED_FIELDS = [
   'retryBackoffMs',
   'timeoutMs',
   'maxConcurrency',
+  'notify',
+  'jitterMs',
+  'maxCatchUp',
 ] as const;
 
 type Snapshot = Partial<Record<(typeof AUDITED_FIELDS)[number], unknown>>;

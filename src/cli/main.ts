@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { type RunResponse, runResponseStatusValues } from '../api-client/api-types';
 import { CliError, EXIT } from './exit-codes';
 import { describeApply, describeJobs, describeRuns } from './output';
 import { SchedulerClient } from './scheduler-client';
@@ -69,9 +70,9 @@ function buildProgram(print: (text: string) => void, setExitCode: (code: number)
     .command('runs')
     .description("show a job's latest runs, newest first")
     .argument('<job>', 'the job, by name or id')
-    .option('--status <status>', 'only runs in this status')
+    .addOption(new Option('--status <status>', 'only runs in this status').choices(runResponseStatusValues))
     .option('--limit <n>', 'at most this many (1-100)', positiveInteger, 20)
-    .action(async (reference: string, options: { status?: string; limit: number }) => {
+    .action(async (reference: string, options: { status?: RunResponse['status']; limit: number }) => {
       const api = client();
       const job = await api.findJob(reference);
       print(describeRuns((await api.listRuns(job.id, options)).data));

@@ -1,4 +1,4 @@
-import type { ApplyResult, Job, Run } from './scheduler-client';
+import type { ApplyResponse as ApplyResult, JobResponse as Job, RunResponse as Run } from '../api-client/api-types';
 
 const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -26,7 +26,7 @@ function table(header: string[], rows: string[][]): string {
 export function describeJobs(jobs: Job[]): string {
   return table(
     ['ID', 'NAME', 'SCHEDULE', 'TIMEZONE', 'ACTIVE', 'NEXT RUN', 'LAST STATUS', 'TAGS'],
-    jobs.map((job) => [String(job.id), job.name, job.schedule, job.timezone, job.isActive ? 'yes' : 'no', job.nextRun ?? '-', job.lastStatus ?? '-', job.tags.join(',')]),
+    jobs.map((job) => [String(job.id), job.name, job.schedule ?? `once at ${job.runAt}`, job.timezone, job.isActive ? 'yes' : 'no', job.nextRun ?? '-', job.lastStatus ?? '-', job.tags.join(',')]),
   );
 }
 

@@ -1,114 +1,79 @@
+import type { ApplyDocumentDto, ApplyResponse, JobPageResponse, JobResponse, RunPageResponse, RunResponse } from '../api-client/api-types';
+import { createSchedulerApi, type SchedulerApi } from '../api-client/scheduler-api';
 import { CliError, EXIT, exitCodeOfStatus } from './exit-codes';
 
-/**
- * Every HTTP call the CLI makes, in one place, so that it can move onto the client generated from
- * the OpenAPI document without touching the commands.
- */
-export interface Job {
-  id: number;
-  name: string;
-  schedule: string;
-  timezone: string;
-  type: string;
-  tags: string[];
-  isActive: boolean;
-  nextRun: string | null;
-  lastStatus: string | null;
-}
+/** What an openapi-fetch call resolves with: the parsed answer, or the error body, and the response. */
+type Answer<T> = { data?: T; error?: unknown; response: Response };
 
-export interface Run {
-  id: number;
-  jobId: number;
-  scheduledFor: string;
-  attempt: number;
-  status: string;
-  startedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-}
-
-export interface ApplyResult {
-  dryRun: boolean;
-  requiredRole: string;
-  created: string[];
-  changed: { name: string; changes: Record<string, { from: unknown; to: unknown }> }[];
-  deleted: string[];
-  unchanged: string[];
-}
-
-interface Page<T> {
-  data: T[];
-  total: number;
-}
-
+/** Every HTTP call the CLI makes, through the client typed by the API document (src/api-client). */
 export class SchedulerClient {
+  private readonly api: SchedulerApi;
+
   constructor(
     private readonly baseUrl: string,
-    private readonly token: string | undefined,
-  ) {}
-
-  listJobs(filters: { tag?: string; limit?: number; offset?: number }): Promise<Page<Job>> {
-    return this.json('GET', `/jobs${query(filters)}`);
+    token: string | undefined,
+  ) {
+    this.api = createSchedulerApi(baseUrl, { token });
   }
 
-  listRuns(jobId: number, filters: { status?: string; limit?: number }): Promise<Page<Run>> {
-    return this.json('GET', `/jobs/${jobId}/runs${query(filters)}`);
+  listJobs(query: { tag?: string; limit?: number; offset?: number; search?: string }): Promise<JobPageResponse> {
+    return this.answer('GET', '/jobs', this.api.GET('/jobs', { params: { query } }));
   }
 
-  runJob(jobId: number): Promise<Run> {
-    return this.json('POST', `/jobs/${jobId}/run`);
+  listRuns(id: number, query: { status?: RunResponse['status']; limit?: number }): Promise<RunPageResponse> {
+    return this.answer('GET', `/jobs/${id}/runs`, this.api.GET('/jobs/{id}/runs', { params: { path: { id }, query } }));
+  }
+
+  runJob(id: number): Promise<RunResponse> {
+    return this.answer('POST', `/jobs/${id}/run`, this.api.POST('/jobs/{id}/run', { params: { path: { id } } }));
   }
 
   exportJobs(format: 'yaml' | 'json'): Promise<string> {
-    return this.text('GET', '/jobs/export', { accept: format === 'yaml' ? 'application/yaml' : 'application/json' });
+    const accept = format === 'yaml' ? 'application/yaml' : 'application/json';
+    return this.answer('GET', '/jobs/export', this.api.GET('/jobs/export', { parseAs: 'text', headers: { accept } }));
   }
 
-  applyJobs(document: string, format: 'yaml' | 'json', options: { dryRun: boolean; prune: boolean }): Promise<ApplyResult> {
+  applyJobs(document: string, format: 'yaml' | 'json', query: { dryRun: boolean; prune: boolean }): Promise<ApplyResponse> {
     const contentType = format === 'yaml' ? 'application/yaml' : 'application/json';
-    return this.json('POST', `/jobs/apply${query(options)}`, { body: document, headers: { 'content-type': contentType } });
+    // The file goes as it is, so that the service (not the CLI) judges its YAML or JSON and names the bad line.
+    const call = this.api.POST('/jobs/apply', {
+      params: { query },
+      body: document as unknown as ApplyDocumentDto,
+      bodySerializer: (body) => body as unknown as string,
+      headers: { 'content-type': contentType },
+    });
+    return this.answer('POST', '/jobs/apply', call);
   }
 
   /** A job by id (digits) or by exact name. */
-  async findJob(reference: string): Promise<Job> {
-    if (/^\d+$/.test(reference)) return this.json('GET', `/jobs/${reference}`);
-    const { data } = await this.json<Page<Job>>('GET', `/jobs${query({ search: reference, limit: 100 })}`);
+  async findJob(reference: string): Promise<JobResponse> {
+    if (/^\d+$/.test(reference)) {
+      const id = Number(reference);
+      return this.answer('GET', `/jobs/${id}`, this.api.GET('/jobs/{id}', { params: { path: { id } } }));
+    }
+    const { data } = await this.listJobs({ search: reference, limit: 100 });
     const job = data.find((candidate) => candidate.name === reference);
     if (!job) throw new CliError(`no job is named "${reference}"`, EXIT.refused);
     return job;
   }
 
-  private async json<T>(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<T> {
-    return JSON.parse(await this.text(method, path, { accept: 'application/json', ...init.headers }, init.body)) as T;
-  }
-
-  private async text(method: string, path: string, headers: Record<string, string>, body?: string): Promise<string> {
-    const url = new URL(path, this.baseUrl);
-    let response: Response;
+  /** The answer's data, or a CliError saying what the service answered (or that it cannot be reached). */
+  private async answer<T>(method: string, path: string, call: Promise<Answer<T>>): Promise<T> {
+    let answer: Answer<T>;
     try {
-      response = await fetch(url, { method, body, headers: { ...headers, ...(this.token && { authorization: `Bearer ${this.token}` }) } });
+      answer = await call;
     } catch (error) {
       const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-      throw new CliError(`cannot reach ${url.origin}: ${cause}`, EXIT.failed);
+      throw new CliError(`cannot reach ${new URL(this.baseUrl).origin}: ${cause}`, EXIT.failed);
     }
-    const text = await response.text();
-    if (!response.ok) throw new CliError(`${method} ${url.pathname} answered ${response.status}: ${messageOf(text)}`, exitCodeOfStatus(response.status));
-    return text;
+    const { status } = answer.response;
+    if (!answer.response.ok) throw new CliError(`${method} ${path} answered ${status}: ${messageOf(answer.error)}`, exitCodeOfStatus(status));
+    return answer.data as T;
   }
 }
 
-function query(values: Record<string, string | number | boolean | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value !== undefined) params.set(key, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-function messageOf(body: string): string {
-  try {
-    const { message } = JSON.parse(body) as { message?: unknown };
-    if (typeof message === 'string') return message;
-  } catch {
-    // Not JSON: the body itself says what happened.
-  }
-  return body.slice(0, 500);
+/** The message of an error answer: the JSON error's `message`, or the start of whatever else came. */
+function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') return (error as { message: string }).message;
+  return String(error).slice(0, 500);
 }

@@ -58,6 +58,13 @@ describe('.env.example', () => {
       .map((rule) => rule.propertyName);
     expect([...new Set(read)].filter((name) => !documented.has(name))).toEqual([]);
   });
+
+  it('holds no fault-injection switch: test support injects its faults itself (test/support/exit-before-publish.js)', () => {
+    const read = getMetadataStorage()
+      .getTargetValidationMetadatas(Environment, '', true, false)
+      .map((rule) => rule.propertyName);
+    expect(read.filter((name) => name.startsWith('FAULT_'))).toEqual([]);
+  });
 });
 
 describe('validateEnvironment, credentials', () => {
@@ -93,5 +100,33 @@ describe('validateEnvironment, credentials', () => {
 
   it('shows a bad DATABASE_URL without its password', () => {
     expect(() => validateEnvironment({ DATABASE_URL: 'mysql://app:hunter2@db/x' })).toThrow(/DATABASE_URL="mysql:\/\/redacted@db\/x"/);
+  });
+});
+
+describe('validateEnvironment, alerts', () => {
+  const secret = { ALERT_SIGNING_SECRET: 'sixteen-or-more-characters' };
+
+  it('takes a default notify with the secret its webhooks need', () => {
+    const notify = JSON.stringify({ targets: [{ url: 'https://hooks.example.com/a' }], events: ['failed', 'missed'] });
+    expect(validateEnvironment({ ...secret, ALERTS_DEFAULT_NOTIFY: notify }).ALERTS_DEFAULT_NOTIFY).toBe(notify);
+  });
+
+  it.each([
+    ['{"targets": [', {}, 'must be a JSON object'],
+    ['{"targets": [{"url": "https://hooks.example.com/a"}]}', {}, 'targets.0.url cannot be signed: ALERT_SIGNING_SECRET is not set on this service'],
+    ['{"targets": [{"email": "ops@example.com"}]}', secret, 'targets.0.email cannot be delivered: SMTP_URL is not set on this service'],
+    ['{"targets": [{"url": "http://10.0.0.5/hook"}]}', secret, 'targets.0.url'],
+    ['{"targets": [], "events": ["exploded"]}', secret, 'events'],
+    ['{"targets": [], "afterConsecutiveFailures": 0}', secret, 'afterConsecutiveFailures'],
+  ])('refuses ALERTS_DEFAULT_NOTIFY=%s, naming the variable and the problem', (value, others, message) => {
+    expect(() => validateEnvironment({ ...others, ALERTS_DEFAULT_NOTIFY: value })).toThrow(/ALERTS_DEFAULT_NOTIFY=/);
+    expect(() => validateEnvironment({ ...others, ALERTS_DEFAULT_NOTIFY: value })).toThrow(message);
+  });
+
+  it('refuses a short signing secret and an SMTP_URL of another scheme, showing neither secret', () => {
+    expect(() => validateEnvironment({ ALERT_SIGNING_SECRET: 'short' })).toThrow(/ALERT_SIGNING_SECRET=.*longer than or equal to 16/);
+    expect(() => validateEnvironment({ ALERT_SIGNING_SECRET: 'short' })).not.toThrow(/"short"/);
+    expect(() => validateEnvironment({ SMTP_URL: 'http://user:hunter2@mail.example.com' })).toThrow(/SMTP_URL=.*must be an smtp:\/\/ or smtps:\/\/ URL/);
+    expect(() => validateEnvironment({ SMTP_URL: 'http://user:hunter2@mail.example.com' })).not.toThrow(/hunter2/);
   });
 });

@@ -3,6 +3,8 @@ import { type FieldProblem, toFieldProblems } from '../validation/field-problems
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, validateSync } from 'class-validator';
 import { IsCronExpression } from '../validation/schedule.validators';
 import { allowListProblems } from '../outbound/outbound-policy';
+import { alertCapabilities, parseJson } from '../alerts/alert-capabilities';
+import { parseNotify } from '../alerts/notify';
 import { parseApiKeys } from '../security/api-keys';
 import { redactSecrets } from '../security/redact-secrets';
 
@@ -254,10 +256,55 @@ export class Environment {
   @Min(1000)
   QUEUED_REPUBLISH_MS: number = 30_000;
 
-  /** Fault injection for tests: exit right after a claim commits, before its runs are published. */
-  @IsBoolean()
-  @Transform(toBoolean)
-  FAULT_EXIT_BEFORE_PUBLISH: boolean = false;
+  /**
+   * The notify of every job that has none of its own, as JSON: { "targets": [{ "url": … } | { "email": … }],
+   * "events": […], "afterConsecutiveFailures": N }. Unset: jobs without notify send no alerts.
+   */
+  @IsOptional()
+  @IsString()
+  ALERTS_DEFAULT_NOTIFY?: string;
+
+  /** The HMAC-SHA256 key of the X-Signature of webhook alerts; webhook targets need it. */
+  @IsOptional()
+  @IsString()
+  @Length(16, 1000)
+  ALERT_SIGNING_SECRET?: string;
+
+  /** An SMTP server for e-mail alerts: smtp://user:password@host:587 or smtps://…; e-mail targets need it. */
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The From of e-mail alerts. */
+  @IsString()
+  @Length(3, 320)
+  ALERT_EMAIL_FROM: string = 'job-scheduler@localhost';
+
+  /** Where the dashboard is reached, for the link in each alert; http://localhost:PORT when unset. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  DASHBOARD_URL?: string;
+
+  /** Attempts to deliver one alert to one target before it is recorded as undeliverable. */
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  ALERT_MAX_ATTEMPTS: number = 6;
+
+  /** Delay before an alert's second attempt, doubled for each further one. */
+  @IsInt()
+  @Min(10)
+  ALERT_RETRY_BACKOFF_MS: number = 10_000;
+
+  /** One delivery attempt (connect, send, answer) may take this long. */
+  @IsInt()
+  @Min(100)
+  ALERT_TIMEOUT_MS: number = 10_000;
+
+  /** How often, at the latest, a scheduling instance looks for alerts to deliver (a notification wakes it sooner). */
+  @IsInt()
+  @Min(50)
+  ALERT_POLL_MS: number = 60_000;
 }
 
 /** Rules across variables, checked after each variable is valid on its own. */
@@ -268,6 +315,7 @@ function crossFieldProblems(environment: Environment): FieldProblem[] {
   if (environment.DATABASE_LISTEN_URL && !environment.DATABASE_URL) {
     problems.push({ field: 'DATABASE_LISTEN_URL', message: 'must be set with DATABASE_URL: the embedded PostgreSQL is reached directly' });
   }
+  if (allowList.length === 0) problems.push(...defaultNotifyProblems(environment));
   if (environment.OIDC_ISSUER && !environment.OIDC_AUDIENCE) {
     problems.push({ field: 'OIDC_AUDIENCE', message: 'must be set with OIDC_ISSUER: a JWT is accepted only when its aud names this service' });
   }
@@ -278,6 +326,15 @@ function crossFieldProblems(environment: Environment): FieldProblem[] {
     });
   }
   return problems;
+}
+
+function defaultNotifyProblems(environment: Environment): FieldProblem[] {
+  if (environment.ALERTS_DEFAULT_NOTIFY === undefined) return [];
+  const field = 'ALERTS_DEFAULT_NOTIFY';
+  const json = parseJson(environment.ALERTS_DEFAULT_NOTIFY);
+  if (json === undefined) return [{ field, message: 'must be a JSON object' }];
+  const { problems } = parseNotify(json, alertCapabilities(environment), field);
+  return problems.length > 0 ? [{ field, message: problems.map((problem) => `${problem.field.slice(field.length + 1)} ${problem.message}`).join('; ') }] : [];
 }
 
 /**

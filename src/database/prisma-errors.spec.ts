@@ -25,6 +25,14 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error('ConnectionClosed'), { name: 'DriverAdapterError', cause: { kind: 'ConnectionClosed' } }))).toBe(true);
   });
 
+  it('counts a transaction the server aborted to break a deadlock or a serialization conflict (40P01, 40001), which a retry can pass', () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error('deadlock detected'), { code: '40P01', severity: 'ERROR' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { name: 'DriverAdapterError', cause: { kind: 'TransactionWriteConflict', originalCode: '40P01' } }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('Transaction failed due to a write conflict or a deadlock. Please retry your transaction'), { code: 'P2034' }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Database error. Code: `40001`. Message: `could not serialize access due to concurrent update`'))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }))).toBe(false);
+  });
+
   it('counts a write that reached a standby: the old leader of a failover, through the proxy (25006)', () => {
     const pgError = Object.assign(new Error('cannot execute UPDATE in a read-only transaction'), { code: '25006', severity: 'ERROR' });
     expect(isDatabaseUnavailable(pgError)).toBe(true);

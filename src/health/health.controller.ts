@@ -30,6 +30,7 @@ export class HealthController {
       () => this.readiness.migrationsApplied(),
       () => this.readiness.schedulerTicking(),
       () => this.readiness.brokerConnected(),
+      () => this.readiness.maintenanceSwitch(),
     ]);
   }
 }

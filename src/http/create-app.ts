@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -29,8 +29,16 @@ const CONTENT_SECURITY_POLICY = {
   },
 };
 
-/** The application with everything main.ts and the tests share: hardening, auth, pipes, Swagger. */
-export async function createApp(appModule: Type<unknown>): Promise<NestFastifyApplication> {
+/** A compiled module that makes the application, as @nestjs/testing's TestingModule (with providers replaced). */
+export interface ApplicationSource {
+  createNestApplication<T extends INestApplication>(adapter: FastifyAdapter, options: NestApplicationOptions): T;
+}
+
+/**
+ * The application with everything main.ts and the tests share: hardening, auth, pipes, Swagger.
+ * From the root module (main.ts), or from a compiled one whose providers a test replaced.
+ */
+export async function createApp(root: Type<unknown> | ApplicationSource): Promise<NestFastifyApplication> {
   const environment = validateEnvironment(process.env);
   const adapter = new FastifyAdapter({
     bodyLimit: environment.BODY_LIMIT_BYTES,
@@ -47,7 +55,11 @@ export async function createApp(appModule: Type<unknown>): Promise<NestFastifyAp
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { bufferLogs: true, abortOnError: false });
+  const options = { bufferLogs: true, abortOnError: false };
+  const app =
+    typeof root === 'function'
+      ? await NestFactory.create<NestFastifyApplication>(root, adapter, options)
+      : root.createNestApplication<NestFastifyApplication>(adapter, options);
   const logger = app.get(Logger);
   app.useLogger(logger);
   const fastify = app.getHttpAdapter().getInstance();

@@ -32,6 +32,14 @@ export class JobTypeRegistry implements OnModuleInit {
     return [...this.strategies.keys()].sort();
   }
 
+  /** Every type, with why this service refuses new jobs of it (null when it accepts them). */
+  availability(): { type: string; available: boolean; unavailableReason: string | null }[] {
+    return this.types().map((type) => {
+      const reason = this.get(type).availabilityProblem?.() ?? null;
+      return { type, available: reason === null, unavailableReason: reason };
+    });
+  }
+
   get(type: string): JobStrategy {
     const strategy = this.strategies.get(type);
     if (!strategy) throw new Error(`no strategy registered for job type "${type}"`);

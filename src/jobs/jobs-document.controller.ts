@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { ApiErrors } from '../api-document/api-errors.decorator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify } from 'yaml';
 import { YAML_TYPES } from '../http/yaml-body';
+import { type Actor, RequestActor } from '../audit/actor';
 import { RequiredRole } from '../security/required-role.decorator';
 import '../security/principal';
 import type { JobDocument } from './document/job-document';
@@ -22,7 +23,13 @@ export class JobsDocumentController {
   /** Every job as one document, YAML when Accept asks for it (application/yaml), JSON otherwise; secrets only for admins. */
   @Get('export')
   @RequiredRole('reader')
-  @ApiProduces('application/json', 'application/yaml')
+  @ApiOkResponse({
+    description: 'The document, in the format Accept asks for; POST /jobs/apply takes it back.',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ApplyDocumentDto) } },
+      'application/yaml': { schema: { type: 'string', description: 'The same document as YAML.' } },
+    },
+  })
   @ApiOperation({ summary: 'Export every job as one document' })
   @ApiErrors(503)
   async exportJobs(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<JobDocument | string> {
@@ -40,9 +47,10 @@ export class JobsDocumentController {
   @Post('apply')
   @HttpCode(200)
   @RequiredRole('reader')
+  @ApiConsumes('application/json', 'application/yaml')
   @ApiOperation({ summary: 'Make the jobs match a document' })
   @ApiErrors(400, 409, 413, 415, 503)
-  applyJobs(@Body() document: ApplyDocumentDto, @Query() query: ApplyQuery, @Req() request: FastifyRequest): Promise<ApplyResponse> {
-    return this.documents.apply(document, query, request.principal?.role);
+  applyJobs(@Body() document: ApplyDocumentDto, @Query() query: ApplyQuery, @Req() request: FastifyRequest, @RequestActor() actor: Actor): Promise<ApplyResponse> {
+    return this.documents.apply(document, query, request.principal?.role, actor);
   }
 }

@@ -1,5 +1,11 @@
 import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import type { Actor } from '../audit/actor';
+import { type AuditAction, changeAction } from '../audit/audit-entry';
+import { AuditLog } from '../audit/audit-log';
+import { fieldDiff } from '../audit/field-diff';
+import { AlertSettings } from '../alerts/alert-settings';
+import { normaliseNotify, notifyProblems } from '../alerts/notify';
 import { JobCache } from '../cache/job-cache';
 import { Clock } from '../clock/clock';
 import { isUniqueViolation } from '../database/prisma-errors';
@@ -14,6 +20,7 @@ import { DOCUMENT_VERSION, type JobDocument } from './document/job-document';
 import type { ApplyDocumentDto } from './dto/apply-document.dto';
 import type { ApplyQuery } from './dto/apply.query';
 import type { ApplyResponse } from './dto/apply.response';
+import { concurrencyProblem } from './concurrency-problem';
 import { CreateJobDto } from './dto/create-job.dto';
 import { JobsRepository } from './jobs.repository';
 
@@ -34,6 +41,8 @@ export class JobsDocumentService {
     private readonly types: JobTypeRegistry,
     private readonly clock: Clock,
     private readonly cache: JobCache,
+    private readonly auditLog: AuditLog,
+    private readonly alerts: AlertSettings,
     @InjectPinoLogger('Jobs') private readonly audit: PinoLogger,
   ) {}
 
@@ -43,7 +52,8 @@ export class JobsDocumentService {
     return role === 'admin' ? document : redactSecrets(document);
   }
 
-  async apply(document: ApplyDocumentDto, options: ApplyQuery, role: Role | undefined): Promise<ApplyResponse> {
+  /** Each job the apply creates, changes or deletes gets its audit entry, as through POST, PATCH and DELETE /jobs. */
+  async apply(document: ApplyDocumentDto, options: ApplyQuery, role: Role | undefined, actor: Actor): Promise<ApplyResponse> {
     const desired = this.definitions(document.jobs);
     let requiredRole: Role = 'reader';
     const makePlan = (current: Parameters<typeof definitionOf>[0][]) => {
@@ -55,7 +65,10 @@ export class JobsDocumentService {
       return plan;
     };
     try {
-      const { plan, writtenIds } = await this.jobs.reconcile(makePlan, (definition, id) => this.nextRun(definition, id), !options.dryRun);
+      const { plan, writtenIds } = await this.jobs.reconcile(makePlan, (definition, id) => this.nextRun(definition, id), !options.dryRun, (transaction, before, after) => {
+        const job = (after ?? before)!;
+        return this.auditLog.record(transaction, { actor, action: actionOf(before, after), jobId: job.id, jobName: job.name, changes: fieldDiff(before, after) });
+      });
       if (writtenIds.length > 0) {
         await this.cache.invalidate(writtenIds);
         this.audit.info({ created: plan.create.length, changed: plan.update.length, deleted: plan.delete.length, jobIds: writtenIds }, 'jobs applied');
@@ -102,12 +115,19 @@ export class JobsDocumentService {
   }
 
   private normalised(dto: CreateJobDto, report: (problems: FieldProblem[]) => void): JobDefinition | undefined {
+    if (dto.runAt !== undefined || dto.schedule === undefined) {
+      return void report([{ field: 'runAt', message: 'one-off jobs are not part of a jobs document: give a schedule, or create the job with POST /jobs' }]);
+    }
     const type = dto.type ?? DEFINITION_DEFAULTS.type;
     const params = this.types.checkParams(type, dto.params ?? {});
     if (!params.ok) return void report(params.problems);
     if (containsRedactionMarker(params.params)) {
       return void report([{ field: 'params', message: `holds "${REDACTED}" from an export made without the admin role: put the secrets back` }]);
     }
+    const concurrency = concurrencyProblem(dto.overlapPolicy ?? DEFINITION_DEFAULTS.overlapPolicy, dto.maxConcurrency ?? null, 'maxConcurrency');
+    if (concurrency) return void report([concurrency]);
+    const notifyFound = dto.notify ? notifyProblems(dto.notify, this.alerts.capabilities, 'notify') : [];
+    if (notifyFound.length > 0) return void report(notifyFound);
     const definition: JobDefinition = {
       ...DEFINITION_DEFAULTS,
       ...(Object.fromEntries(Object.entries(dto).filter(([, value]) => value !== undefined)) as CreateJobDto),
@@ -115,6 +135,7 @@ export class JobsDocumentService {
       schedule: normaliseSchedule(dto.schedule),
       timezone: canonicalTimezone(dto.timezone ?? DEFINITION_DEFAULTS.timezone) as string,
       params: params.params,
+      notify: dto.notify ? normaliseNotify(dto.notify) : null,
     };
     try {
       nextOccurrence(definition.schedule, definition.timezone, this.clock.now(), 1);
@@ -126,8 +147,14 @@ export class JobsDocumentService {
   }
 
   private nextRun(definition: JobDefinition, id: number): Date | null {
-    return definition.isActive ? nextOccurrence(definition.schedule, definition.timezone, this.clock.now(), id) : null;
+    return definition.isActive ? nextOccurrence(definition.schedule, definition.timezone, this.clock.now(), id, definition.jitterMs) : null;
   }
+}
+
+function actionOf(before: { isActive: boolean } | null, after: { isActive: boolean } | null): AuditAction {
+  if (!before) return 'create';
+  if (!after) return 'delete';
+  return changeAction(fieldDiff(before, after).map((change) => change.field), after.isActive);
 }
 
 function describeNeed(plan: ApplyPlan, role: Role): string {

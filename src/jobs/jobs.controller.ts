@@ -9,6 +9,8 @@ import type { RunPageResponse, RunResponse } from '../runs/dto/run.response';
 import { IdPipe } from '../validation/id.pipe';
 import { NoBody } from '../validation/no-body';
 import { PaginationQuery } from '../validation/pagination.query';
+import { BackfillDto } from './dto/backfill.dto';
+import type { BackfillResponse } from './dto/backfill.response';
 import type { BulkChangeResponse } from './dto/bulk-change.response';
 import { CreateJobDto } from './dto/create-job.dto';
 import { type JobPageResponse, JobResponse } from './dto/job.response';
@@ -114,6 +116,19 @@ export class JobsController {
   @ApiErrors(400, 404, 409, 413, 414, 415, 503)
   runJobNow(@Param('id', IdPipe) id: number, @NoBody() _body: undefined, @RequestActor() actor: Actor): Promise<RunResponse> {
     return this.jobs.trigger(id, actor);
+  }
+
+  /**
+   * Runs the job's occurrences in a past range [from, to), each once, as pending runs started oldest
+   * first; occurrences that already have a run are left alone. At most 1000 occurrences a request.
+   */
+  @Post(':id/backfill')
+  @HttpCode(202)
+  @RequiredRole('operator')
+  @ApiOperation({ summary: "Run a job's past occurrences" })
+  @ApiErrors(400, 404, 409, 413, 414, 415, 503)
+  backfillJob(@Param('id', IdPipe) id: number, @Body() dto: BackfillDto, @RequestActor() actor: Actor): Promise<BackfillResponse> {
+    return this.jobs.backfill(id, dto, actor);
   }
 
   /**

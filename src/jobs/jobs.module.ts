@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
 import { AuditModule } from '../audit/audit.module';
 import { JobTypesModule } from '../job-types/job-types.module';
 import { RunsModule } from '../runs/runs.module';
@@ -9,7 +10,7 @@ import { JobsRepository } from './jobs.repository';
 import { JobsService } from './jobs.service';
 
 @Module({
-  imports: [AuditModule, JobTypesModule, RunsModule],
+  imports: [AlertsModule, AuditModule, JobTypesModule, RunsModule],
   controllers: [JobsDocumentController, JobsController],
   providers: [JobsRepository, JobsService, JobsDocumentService],
   exports: [JobsRepository, JobsService],

@@ -1,34 +1,58 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient, QueryResultRow } from 'pg';
+import { inTransaction } from '../database/pg-transaction';
 import { PrismaService } from '../database/prisma.service';
 import { DUE_CHANNEL, dueNoticePayload } from '../due-notices/due-notice';
-import type { Job, Prisma } from '../generated/prisma/client';
+import { type Job, Prisma } from '../generated/prisma/client';
 import { enqueueManualRun, type ManualRunRequest } from '../runs/enqueue-manual-run';
+import { enqueueOccurrences } from '../runs/enqueue-occurrences';
 import type { ApplyPlan } from './document/apply-plan';
 import type { JobDefinition } from './document/job-definition';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 
 /** An apply of a large document on a loaded machine takes longer than Prisma's 5 s default. */
 const APPLY_TIMEOUT_MS = 60_000;
-const SCHEDULING_FIELDS = ['schedule', 'timezone', 'isActive'] as const;
+const SCHEDULING_FIELDS = ['schedule', 'timezone', 'isActive', 'jitterMs'] as const;
 
-const writable = ({ params, ...fields }: Partial<JobDefinition>): Prisma.JobUpdateInput => ({
+const writable = ({ params, notify, ...fields }: Partial<JobDefinition>): Prisma.JobUpdateInput => ({
   ...fields,
   ...(params && { params: params as Prisma.InputJsonObject }),
+  ...(notify !== undefined && { notify: notify === null ? Prisma.DbNull : (notify as unknown as Prisma.InputJsonObject) }),
 });
 
 /** Prisma puts `contains` into a LIKE pattern as is: %, _ and \\ must not act as wildcards there. */
 const escapeLikePattern = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
 const FIND_BY_ID = `
-  SELECT id, name, description, schedule, timezone, type, params, tags, is_active AS "isActive",
+  SELECT id, name, description, schedule, run_at AS "runAt", timezone, type, params, tags, is_active AS "isActive",
          overlap_policy AS "overlapPolicy", misfire_policy AS "misfirePolicy", max_attempts AS "maxAttempts",
-         retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs", max_concurrency AS "maxConcurrency", last_run AS "lastRun", last_status AS "lastStatus",
+         retry_backoff_ms AS "retryBackoffMs", timeout_ms AS "timeoutMs", max_concurrency AS "maxConcurrency",
+         jitter_ms AS "jitterMs", max_catch_up AS "maxCatchUp", notify, consecutive_failures AS "consecutiveFailures",
+         last_run AS "lastRun", last_status AS "lastStatus",
          next_run AS "nextRun", schedule_error AS "scheduleError", created_at AS "createdAt", updated_at AS "updatedAt"
     FROM jobs WHERE id = $1`;
 
+/** Jobs as code covers scheduled jobs: a one-off job (runAt) is neither exported nor pruned. */
+const SCHEDULED: Prisma.JobWhereInput = { schedule: { not: null } };
+
+/** The jobs given but the one-off jobs that have a run of their one occurrence. */
+async function unfinished(transaction: Prisma.TransactionClient, jobs: Job[]): Promise<Job[]> {
+  const oneOffs = jobs.filter((job) => job.runAt !== null);
+  if (oneOffs.length === 0) return jobs;
+  const finished = await transaction.jobRun.findMany({
+    where: { OR: oneOffs.map((job) => ({ jobId: job.id, scheduledFor: job.runAt! })) },
+    select: { jobId: true },
+    distinct: ['jobId'],
+  });
+  const finishedIds = new Set(finished.map((run) => run.jobId));
+  return jobs.filter((job) => !finishedIds.has(job.id));
+}
+
 /** What else a change writes in its own transaction (its audit entry), given the job as it is after the change. */
 export type Alongside = (transaction: Prisma.TransactionClient, job: Job) => Promise<void>;
+
+/** What else an apply writes for each job it changes, in its transaction: the job as it was (null: created) and as it is (null: deleted). */
+export type AlongsideChange = (transaction: Prisma.TransactionClient, before: Job | null, after: Job | null) => Promise<void>;
 
 /**
  * Every Prisma query on the jobs table. A write that gives a job a nextRun announces it on the due
@@ -97,6 +121,7 @@ export class JobsRepository {
   /**
    * Pauses or resumes, in one transaction, every job carrying `tag` that is not so already, each with
    * its nextRun from `nextRunOf` and `alongside` given it as it was and as it is; answers the ids changed.
+   * A finished one-off job (its occurrence has a run) is not resumed: it would run a second time.
    */
   setActiveByTag(
     tag: string,
@@ -105,7 +130,8 @@ export class JobsRepository {
     alongside: (transaction: Prisma.TransactionClient, before: Job, after: Job) => Promise<void>,
   ): Promise<number[]> {
     return this.prisma.$transaction(async (transaction) => {
-      const jobs = await transaction.job.findMany({ where: { tags: { has: tag }, isActive: !isActive }, orderBy: { id: 'asc' } });
+      const found = await transaction.job.findMany({ where: { tags: { has: tag }, isActive: !isActive }, orderBy: { id: 'asc' } });
+      const jobs = isActive ? await unfinished(transaction, found) : found;
       for (const before of jobs) {
         const after = await transaction.job.update({ where: { id: before.id }, data: { isActive, nextRun: nextRunOf(before) } });
         await notifyDue(transaction, after.nextRun);
@@ -118,34 +144,41 @@ export class JobsRepository {
   /**
    * In one transaction: reads every job, asks `makePlan` what to do with them (it may throw, which
    * changes nothing), and unless `write` is false carries the plan out, each created or rescheduled
-   * job given its nextRun from `nextRunOf`. Answers the plan and the ids of the jobs it wrote.
+   * job given its nextRun from `nextRunOf`, each change followed by `alongside`. Answers the plan and
+   * the ids of the jobs it wrote.
    */
   reconcile(
     makePlan: (current: Job[]) => ApplyPlan,
     nextRunOf: (definition: JobDefinition, id: number) => Date | null,
     write: boolean,
+    alongside: AlongsideChange,
   ): Promise<{ plan: ApplyPlan; writtenIds: number[] }> {
     return this.prisma.$transaction(
       async (transaction) => {
-        const plan = makePlan(await transaction.job.findMany({ orderBy: { name: 'asc' } }));
+        const current = await transaction.job.findMany({ where: SCHEDULED, orderBy: { name: 'asc' } });
+        const plan = makePlan(current);
         if (!write) return { plan, writtenIds: [] };
+        const before = new Map(current.map((job) => [job.id, job]));
         const writtenIds: number[] = [];
         for (const { id } of plan.delete) {
           await transaction.job.delete({ where: { id } });
+          await alongside(transaction, before.get(id)!, null);
           writtenIds.push(id);
         }
         for (const { id, definition, changes } of plan.update) {
           const fields = Object.fromEntries(Object.keys(changes).map((field) => [field, definition[field as keyof JobDefinition]]));
           const data = writable(fields);
           if (SCHEDULING_FIELDS.some((field) => field in changes)) data.nextRun = nextRunOf(definition, id);
-          await transaction.job.update({ where: { id }, data });
+          const after = await transaction.job.update({ where: { id }, data });
           if (data.nextRun instanceof Date) await notifyDue(transaction, data.nextRun);
+          await alongside(transaction, before.get(id)!, after);
           writtenIds.push(id);
         }
         for (const definition of plan.create) {
           const { id } = await transaction.job.create({ data: writable(definition) as Prisma.JobCreateInput });
           const created = await transaction.job.update({ where: { id }, data: { nextRun: nextRunOf(definition, id) } });
           await notifyDue(transaction, created.nextRun);
+          await alongside(transaction, null, created);
           writtenIds.push(id);
         }
         return { plan, writtenIds };
@@ -154,9 +187,9 @@ export class JobsRepository {
     );
   }
 
-  /** Every job, by name: what an export writes. */
+  /** Every scheduled job, by name: what an export writes. */
   findAllByName(): Promise<Job[]> {
-    return this.prisma.job.findMany({ orderBy: { name: 'asc' } });
+    return this.prisma.job.findMany({ where: SCHEDULED, orderBy: { name: 'asc' } });
   }
 
   /**
@@ -186,27 +219,38 @@ export class JobsRepository {
   }
 
   /**
-   * Queues a run now (see enqueueManualRun: refused while a forbid job has a run in flight) and lets
+   * Queues a run now (see enqueueManualRun: refused while the job is at its run limit) and lets
    * `alongside` write in the same transaction, on a client of Prisma's pool, since a Prisma
    * transaction cannot carry that statement.
    */
-  async enqueueManualRun(jobId: number, alongside: (client: PoolClient, job: { name: string }, runId: number) => Promise<void>): Promise<ManualRunRequest> {
-    const client = await this.prisma.pool.connect();
-    try {
-      await client.query('BEGIN');
-      // FOR KEY SHARE: the job cannot be deleted before the run and its entry are written.
-      const { rows } = await client.query<{ name: string }>('SELECT name FROM jobs WHERE id = $1 FOR KEY SHARE', [jobId]);
-      const request: ManualRunRequest = rows[0] ? await enqueueManualRun(statementsMayFail(client), jobId) : { outcome: 'missing' };
-      if (request.outcome === 'queued') await alongside(client, rows[0], request.runId);
-      await client.query('COMMIT');
+  enqueueManualRun(jobId: number, alongside: (client: PoolClient, job: { name: string }, runId: number) => Promise<void>): Promise<ManualRunRequest> {
+    return this.withRunsOf(jobId, { outcome: 'missing' }, async (client, job) => {
+      const request = await enqueueManualRun(statementsMayFail(client), jobId);
+      if (request.outcome === 'queued') await alongside(client, job, request.runId);
       return request;
-    } catch (error) {
-      // The original error is the one worth reporting, also when the connection is gone for the rollback.
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
+  }
+
+  /**
+   * Queues past occurrences of the job as pending runs, those without a run yet (see
+   * enqueueOccurrences), and lets `alongside` write in the same transaction. Answers how many it
+   * queued, or null when the job does not exist.
+   */
+  enqueueOccurrences(jobId: number, occurrences: Date[], alongside: (client: PoolClient, job: { name: string }, queued: number) => Promise<void>): Promise<number | null> {
+    return this.withRunsOf(jobId, null, async (client, job) => {
+      const queued = await enqueueOccurrences(client, occurrences.map((scheduledFor) => ({ jobId, scheduledFor })));
+      await alongside(client, job, queued);
+      return queued;
+    });
+  }
+
+  /** Runs `work` in a transaction on the job's row (or answers `missing`), on a client of Prisma's pool for the runs' SQL. */
+  private withRunsOf<T>(jobId: number, missing: T, work: (client: PoolClient, job: { name: string }) => Promise<T>): Promise<T> {
+    return inTransaction(this.prisma.pool, async (client) => {
+      // FOR KEY SHARE: the job cannot be deleted before the runs and their entry are written.
+      const { rows } = await client.query<{ name: string }>('SELECT name FROM jobs WHERE id = $1 FOR KEY SHARE', [jobId]);
+      return rows[0] ? work(client, rows[0]) : missing;
+    });
   }
 }
 

@@ -1,33 +1,54 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import type { Actor } from '../audit/actor';
-import type { AuditAction } from '../audit/audit-entry';
+import { type AuditAction, changeAction } from '../audit/audit-entry';
 import { AuditLog } from '../audit/audit-log';
 import type { AuditPageResponse } from '../audit/dto/audit-entry.response';
 import { fieldDiff } from '../audit/field-diff';
 import { JobCache } from '../cache/job-cache';
 import { Clock } from '../clock/clock';
+import type { Environment } from '../config/environment';
 import { isUniqueViolation } from '../database/prisma-errors';
-import type { Job, Prisma } from '../generated/prisma/client';
+import { type Job, Prisma } from '../generated/prisma/client';
+import { AlertSettings } from '../alerts/alert-settings';
+import type { NotifyDto } from '../alerts/dto/notify.dto';
 import { JobTypeRegistry } from '../job-types/job-type.registry';
 import type { ListRunsQuery } from '../runs/dto/list-runs.query';
 import { RunPageResponse, RunResponse } from '../runs/dto/run.response';
+import type { ManualRunRequest } from '../runs/enqueue-manual-run';
 import { RunsRepository } from '../runs/runs.repository';
-import { canonicalTimezone, nextOccurrence, nextOccurrences, UncomputableOccurrence, usesHash } from '../schedules/cron-schedule';
-import { badRequest, conflict } from '../validation/field-problems';
+import { canonicalTimezone, compileSchedule, nextOccurrence, nextOccurrences, UncomputableOccurrence, usesHash } from '../schedules/cron-schedule';
+import { badRequest, conflict, type FieldProblem } from '../validation/field-problems';
 import type { PaginationQuery } from '../validation/pagination.query';
+import type { BackfillDto } from './dto/backfill.dto';
+import type { BackfillResponse } from './dto/backfill.response';
 import type { BulkChangeResponse } from './dto/bulk-change.response';
 import { type CreateJobDto, DEFAULT_JOB_TYPE } from './dto/create-job.dto';
 import { JobPageResponse, JobResponse } from './dto/job.response';
 import type { ListJobsQuery } from './dto/list-jobs.query';
 import type { UpdateJobDto } from './dto/update-job.dto';
 import { normaliseSchedule } from './document/job-definition';
+import { concurrencyProblem } from './concurrency-problem';
 import { JobsRepository } from './jobs.repository';
 
 const DEFAULT_TIMEZONE = 'UTC';
+/** Occurrences one backfill may queue: a bound on what one request starts. */
+export const MAX_BACKFILL = 1_000;
+
+/** When a job runs: a cron schedule, or once at runAt (a one-off job). */
+interface Timing {
+  schedule: string | null;
+  runAt: Date | null;
+  timezone: string;
+  isActive: boolean;
+  jitterMs: number;
+}
 
 @Injectable()
 export class JobsService {
+  private readonly misfireThresholdMs: number;
+
   constructor(
     private readonly jobs: JobsRepository,
     private readonly runs: RunsRepository,
@@ -35,23 +56,31 @@ export class JobsService {
     private readonly clock: Clock,
     private readonly cache: JobCache,
     private readonly auditLog: AuditLog,
+    private readonly alerts: AlertSettings,
     @InjectPinoLogger('Jobs') private readonly logger: PinoLogger,
-  ) {}
+    config: ConfigService<Environment, true>,
+  ) {
+    this.misfireThresholdMs = config.get('MISFIRE_THRESHOLD_MS', { infer: true });
+  }
 
   async create(dto: CreateJobDto, actor: Actor): Promise<JobResponse> {
     const type = dto.type ?? DEFAULT_JOB_TYPE;
-    const schedule = normaliseSchedule(dto.schedule);
+    requireOneTiming(dto);
+    const schedule = dto.schedule === undefined ? null : normaliseSchedule(dto.schedule);
+    const runAt = dto.runAt === undefined ? null : new Date(dto.runAt);
     const timezone = canonicalTimezone(dto.timezone ?? DEFAULT_TIMEZONE) as string;
     const isActive = dto.isActive ?? true;
-    const data = { ...dto, schedule, timezone, type, params: this.checkedParams(type, dto.params ?? {}), isActive };
+    const jitterMs = dto.jitterMs ?? 0;
+    const timing = { schedule, runAt, timezone, isActive, jitterMs };
+    const data = { ...dto, schedule, runAt, timezone, type, params: this.checkedParams(type, dto.params ?? {}), isActive, notify: this.storedNotify(dto.notify) };
     requireConcurrencyFits(dto.overlapPolicy ?? 'allow', dto.maxConcurrency ?? null, 'maxConcurrency');
     const audited = (transaction: Prisma.TransactionClient, created: Job) =>
       this.auditLog.record(transaction, { actor, action: 'create', jobId: created.id, jobName: created.name, changes: fieldDiff(null, created) });
-    // H derives its values from the job's id, known only once the row exists.
+    // H and the jitter derive their values from the job's id, known only once the row exists.
     const job = await this.saving(dto.name, () =>
-      usesHash(schedule)
-        ? this.jobs.createSeeded(data, (id) => this.nextRunOf(schedule, timezone, isActive, id), audited)
-        : this.jobs.create({ ...data, nextRun: this.nextRunOf(schedule, timezone, isActive) }, audited),
+      (schedule !== null && usesHash(schedule)) || jitterMs > 0
+        ? this.jobs.createSeeded(data, (id) => this.nextRunOf(timing, id), audited)
+        : this.jobs.create({ ...data, nextRun: this.nextRunOf(timing) }, audited),
     );
     await this.cache.invalidate([job.id]);
     this.logger.info({ jobId: job.id, name: job.name, type, schedule, params: job.params }, 'job created');
@@ -72,22 +101,27 @@ export class JobsService {
   async update(id: number, dto: UpdateJobDto, actor: Actor): Promise<JobResponse> {
     const current = await this.require(id);
     if (dto.type === undefined) this.requireAvailable(current.type);
-    const { params, ...fields } = dto;
-    const data: Prisma.JobUpdateInput = { ...fields };
-    if (dto.schedule !== undefined) data.schedule = normaliseSchedule(dto.schedule);
+    requireOneTiming(dto);
+    const { params, runAt, notify, ...fields } = dto;
+    const data: Prisma.JobUpdateInput = { ...fields, notify: this.storedNotify(notify) };
+    // A schedule makes a one-off job a scheduled one, a runAt the other way round.
+    if (dto.schedule !== undefined) Object.assign(data, { schedule: normaliseSchedule(dto.schedule), runAt: null });
+    if (runAt !== undefined) Object.assign(data, { schedule: null, runAt: new Date(runAt) });
     if (dto.timezone !== undefined) data.timezone = canonicalTimezone(dto.timezone);
     if (dto.type !== undefined || params !== undefined) {
       // Another type starts from its own defaults: the old type's (log's level) mean nothing to it.
       const typeChanges = dto.type !== undefined && dto.type !== current.type;
       data.params = this.checkedParams(dto.type ?? current.type, params ?? (typeChanges ? {} : current.params));
     }
-    if (dto.schedule !== undefined || dto.timezone !== undefined || dto.isActive !== undefined) {
-      data.nextRun = this.nextRunOf(
-        (data.schedule as string | undefined) ?? current.schedule,
-        (data.timezone as string | undefined) ?? current.timezone,
-        dto.isActive ?? current.isActive,
-        id,
-      );
+    if (dto.schedule !== undefined || runAt !== undefined || dto.timezone !== undefined || dto.isActive !== undefined || dto.jitterMs !== undefined) {
+      const timing: Timing = {
+        schedule: data.schedule !== undefined ? (data.schedule as string | null) : current.schedule,
+        runAt: data.runAt !== undefined ? (data.runAt as Date | null) : current.runAt,
+        timezone: (data.timezone as string | undefined) ?? current.timezone,
+        isActive: dto.isActive ?? current.isActive,
+        jitterMs: dto.jitterMs ?? current.jitterMs,
+      };
+      data.nextRun = this.nextRunOf(timing, id);
       data.scheduleError = null;
     }
     requireConcurrencyFits(
@@ -107,12 +141,16 @@ export class JobsService {
     return JobResponse.from(job);
   }
 
-  /** Pauses (or resumes) every job carrying the tag, each change audited; resumed jobs are due at their next occurrence from now. */
+  /**
+   * Pauses (or resumes) every job carrying the tag, each change audited; resumed jobs are due at their
+   * next occurrence from now. A resumed one-off job is due at its runAt even if that has passed: the
+   * claim then applies its misfirePolicy, as to any late occurrence, instead of failing the request.
+   */
   async setActiveByTag(tag: string, isActive: boolean, actor: Actor): Promise<BulkChangeResponse> {
     const jobIds = await this.jobs.setActiveByTag(
       tag,
       isActive,
-      (job) => this.nextRunOf(job.schedule, job.timezone, isActive, job.id),
+      (job) => (isActive && job.schedule === null ? job.runAt : this.nextRunOf({ ...job, isActive }, job.id)),
       (transaction, before, after) =>
         this.auditLog.record(transaction, { actor, action: isActive ? 'resume' : 'pause', jobId: after.id, jobName: after.name, changes: fieldDiff(before, after) }),
     );
@@ -132,8 +170,12 @@ export class JobsService {
 
   async nextRuns(id: number, count: number): Promise<{ occurrences: Date[]; paused: boolean }> {
     const job = await this.require(id);
+    if (job.schedule === null) {
+      const upcoming = job.runAt !== null && job.runAt > this.clock.now();
+      return { occurrences: upcoming ? [job.runAt as Date] : [], paused: !job.isActive };
+    }
     try {
-      return { occurrences: nextOccurrences(job.schedule, job.timezone, this.clock.now(), count, job.id), paused: !job.isActive };
+      return { occurrences: nextOccurrences(job.schedule, job.timezone, this.clock.now(), count, job.id, job.jitterMs), paused: !job.isActive };
     } catch (error) {
       if (error instanceof UncomputableOccurrence) throw conflict([{ field: 'schedule', message: `${error.message}; change it with PATCH /jobs/${id}` }]);
       throw error;
@@ -160,15 +202,48 @@ export class JobsService {
     const request = await this.jobs.enqueueManualRun(id, (client, job, runId) =>
       this.auditLog.recordOn(client, { actor, action: 'run', jobId: id, jobName: job.name, runId, changes: [] }),
     );
-    if (request.outcome === 'busy') {
-      throw conflict([
-        { field: 'overlapPolicy', message: `job ${id} forbids overlapping runs and one is in flight (running, queued or waiting for a retry); ask again once it has finished` },
-      ]);
-    }
+    if (request.outcome === 'busy') throw conflict([atRunLimit(id, request)]);
     const run = request.outcome === 'queued' ? await this.runs.findById(request.runId) : null;
     if (!run) throw notFound(id);
     this.logger.info({ jobId: id, runId: run.id }, 'run requested');
     return RunResponse.from(run);
+  }
+
+  /**
+   * Queues the job's occurrences in [from, to) as pending runs, each once: an occurrence that
+   * already has a run (even a skipped one) is left alone, so asking again queues nothing more.
+   */
+  async backfill(id: number, dto: BackfillDto, actor: Actor): Promise<BackfillResponse> {
+    const occurrences = this.occurrencesBetween(await this.require(id), dto.from, dto.to);
+    const changes = [{ field: 'from', after: dto.from.toISOString() }, { field: 'to', after: dto.to.toISOString() }];
+    const queued = await this.jobs.enqueueOccurrences(id, occurrences, (client, job) =>
+      this.auditLog.recordOn(client, { actor, action: 'backfill', jobId: id, jobName: job.name, changes }),
+    );
+    if (queued === null) throw notFound(id);
+    this.logger.info({ jobId: id, from: dto.from, to: dto.to, occurrences: occurrences.length, queued }, 'backfill queued');
+    return { occurrences: occurrences.length, queued };
+  }
+
+  /** The job's occurrences (with its jitter) in [from, to), a past range of at most MAX_BACKFILL of them. */
+  private occurrencesBetween(job: Job, from: Date, to: Date): Date[] {
+    if (to <= from) throw badRequest([{ field: 'to', message: `must be later than from (${from.toISOString()})` }]);
+    if (to > this.clock.now()) throw badRequest([{ field: 'to', message: 'must not be in the future: a backfill runs past occurrences, the schedule the coming ones' }]);
+    if (job.schedule === null) throw conflict([{ field: 'schedule', message: `job ${job.id} is a one-off job (runAt): it has no occurrences to backfill` }]);
+    try {
+      const schedule = compileSchedule(job.schedule, job.timezone, job.id, job.jitterMs);
+      const occurrences: Date[] = [];
+      for (let occurrence = schedule.next(new Date(from.getTime() - 1)); occurrence && occurrence < to; occurrence = schedule.next(occurrence)) {
+        if (occurrences.length === MAX_BACKFILL) {
+          const message = `the range holds more than ${MAX_BACKFILL} occurrences, the most one backfill queues: end it at ${occurrence.toISOString()} or earlier`;
+          throw badRequest([{ field: 'to', message }]);
+        }
+        occurrences.push(occurrence);
+      }
+      return occurrences;
+    } catch (error) {
+      if (error instanceof UncomputableOccurrence) throw conflict([{ field: 'schedule', message: `${error.message}; change it with PATCH /jobs/${job.id}` }]);
+      throw error;
+    }
   }
 
   private async require(id: number): Promise<Job> {
@@ -190,14 +265,24 @@ export class JobsService {
   }
 
   /** A stored schedule the engine no longer reads (see README, "Cron expressions") must be replaced to activate the job. */
-  private nextRunOf(schedule: string, timezone: string, isActive: boolean, seed?: number): Date | null {
+  private nextRunOf({ schedule, runAt, timezone, isActive, jitterMs }: Timing, seed?: number): Date | null {
     if (!isActive) return null;
+    if (schedule === null) return this.checkedRunAt(runAt as Date);
     try {
-      return nextOccurrence(schedule, timezone, this.clock.now(), seed);
+      return nextOccurrence(schedule, timezone, this.clock.now(), seed, jitterMs);
     } catch (error) {
       if (error instanceof UncomputableOccurrence) throw badRequest([{ field: 'schedule', message: error.message }]);
       throw error;
     }
+  }
+
+  /** A one-off job runs at its runAt; one already later than the misfire threshold would never run as asked. */
+  private checkedRunAt(runAt: Date): Date {
+    const lateMs = this.clock.now().getTime() - runAt.getTime();
+    if (lateMs <= this.misfireThresholdMs) return runAt;
+    throw badRequest([
+      { field: 'runAt', message: `is ${Math.round(lateMs / 1000)} s in the past, more than the misfire threshold (MISFIRE_THRESHOLD_MS=${this.misfireThresholdMs}): give an instant from now on` },
+    ]);
   }
 
   private async saving<T>(name: string, write: () => Promise<T>): Promise<T> {
@@ -208,23 +293,37 @@ export class JobsService {
       throw error;
     }
   }
+
+  /** Prisma writes a JSON column's null only when told which null. */
+  private storedNotify(notify: NotifyDto | null | undefined): Prisma.InputJsonValue | typeof Prisma.DbNull | undefined {
+    if (notify === undefined) return undefined;
+    return notify === null ? Prisma.DbNull : (this.alerts.checked(notify) as unknown as Prisma.InputJsonValue);
+  }
 }
 
-/** overlapPolicy forbid never starts a run while another is going: a limit above 1 would say otherwise. */
+/** A 400 for a limit that contradicts overlapPolicy forbid. */
 function requireConcurrencyFits(overlapPolicy: Job['overlapPolicy'], maxConcurrency: number | null, field: 'maxConcurrency' | 'overlapPolicy'): void {
-  if (overlapPolicy !== 'forbid' || maxConcurrency === null || maxConcurrency === 1) return;
-  const message =
-    field === 'maxConcurrency'
-      ? `must be 1 or null with overlapPolicy "forbid", which never runs two at once (got ${maxConcurrency})`
-      : `cannot be "forbid" while maxConcurrency is ${maxConcurrency}: set maxConcurrency to 1 or null with it`;
-  throw badRequest([{ field, message }]);
+  const problem = concurrencyProblem(overlapPolicy, maxConcurrency, field);
+  if (problem) throw badRequest([problem]);
+}
+
+function atRunLimit(id: number, { limitedBy, limit }: Extract<ManualRunRequest, { outcome: 'busy' }>): FieldProblem {
+  if (limitedBy === 'overlapPolicy') {
+    return { field: 'overlapPolicy', message: `job ${id} forbids overlapping runs and one is in flight (running, queued or waiting for a retry); ask again once it has finished` };
+  }
+  return { field: 'maxConcurrency', message: `job ${id} allows ${limit} runs at once and as many are running, queued or waiting; ask again once one has finished` };
+}
+
+/** A job has a schedule or a runAt, never both. */
+function requireOneTiming(dto: { schedule?: string; runAt?: string }): void {
+  if (dto.schedule !== undefined && dto.runAt !== undefined) {
+    throw badRequest([{ field: 'runAt', message: 'cannot be given with schedule: a job is either scheduled (schedule) or one-off (runAt)' }]);
+  }
 }
 
 /** A PATCH of isActive alone is a pause or a resume (what an operator may do); any other is an update. */
 function updateAction(dto: UpdateJobDto): AuditAction {
-  const fields = Object.keys(dto).filter((key) => dto[key as keyof UpdateJobDto] !== undefined);
-  if (fields.length === 1 && fields[0] === 'isActive') return dto.isActive ? 'resume' : 'pause';
-  return 'update';
+  return changeAction(Object.keys(dto).filter((key) => dto[key as keyof UpdateJobDto] !== undefined), dto.isActive);
 }
 
 function notFound(id: number): NotFoundException {

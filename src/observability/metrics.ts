@@ -60,6 +60,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly alertDeliveries = new Counter({
+    name: 'scheduler_alert_deliveries_total',
+    help: 'Attempts to deliver an alert to one target, by outcome: delivered, retried (to be tried again) or undeliverable (given up)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly ticks = new Counter({
     name: 'scheduler_ticks_total',
     help: 'Ticks this instance completed',

@@ -7,6 +7,7 @@ export const RUN_STATUSES = [
   'abandoned',
   'skipped',
   'retry_pending',
+  'cancelled',
 ] as const;
 
 export type RunStatus = (typeof RUN_STATUSES)[number];

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
+import { inTransaction } from '../database/pg-transaction';
 import { PrismaService } from '../database/prisma.service';
 import type { JobRun, Prisma } from '../generated/prisma/client';
 import type { ListAllRunsQuery } from './dto/list-all-runs.query';
 import type { ListRunsQuery } from './dto/list-runs.query';
+import { cancelRun, type CancelOutcome } from './sql/cancel-run';
 import { recentRuns, type RecentRunRow } from './sql/recent-runs';
 
 /** Prisma queries on the run history. The scheduler's hot-path SQL lives in the scheduler. */
@@ -42,6 +45,15 @@ export class RunsRepository {
       this.prisma.jobRun.count({ where }),
     ]);
     return { runs, total };
+  }
+
+  /** Cancels the run (see cancelRun) and lets `alongside` write its audit entry in the same transaction. */
+  cancel(runId: number, alongside: (client: PoolClient, cancelled: CancelOutcome & { outcome: 'cancelled' }) => Promise<void>): Promise<CancelOutcome> {
+    return inTransaction(this.prisma.pool, async (client) => {
+      const result = await cancelRun(client, runId);
+      if (result.outcome === 'cancelled') await alongside(client, result);
+      return result;
+    });
   }
 
   recent(jobIds: number[], count: number): Promise<RecentRunRow[]> {

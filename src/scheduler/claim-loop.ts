@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { Clock } from '../clock/clock';
 import type { Environment } from '../config/environment';
 import { Metrics } from '../observability/metrics';
 import { Dispatcher } from './dispatcher';
@@ -22,7 +23,6 @@ export class ClaimLoop {
   private draining: Promise<void> | undefined;
   private drainAgain = false;
   private stopping = false;
-  private claimedThisPass = 0;
   private full = false;
   /** When the last pass completed; the readiness check reads it. */
   lastPassAt: Date | undefined;
@@ -33,6 +33,7 @@ export class ClaimLoop {
     private readonly wakeUp: WakeUp,
     private readonly instance: InstanceIdentity,
     private readonly metrics: Metrics,
+    private readonly clock: Clock,
     config: ConfigService<Environment, true>,
   ) {
     this.batch = config.get('SCHEDULER_BATCH_SIZE', { infer: true });
@@ -71,38 +72,39 @@ export class ClaimLoop {
   /** One pass; rejects when the database is unreachable. */
   private async runOrThrow(now?: Date): Promise<void> {
     if (this.stopping) return;
-    this.claimedThisPass = 0;
     await this.drain(now);
-    this.metrics.claimedPerTick.observe(this.claimedThisPass);
     this.outage.succeeded();
-    this.lastPassAt = new Date();
+    this.lastPassAt = this.clock.now();
   }
 
+  /** One pass, observed once in scheduler_tick_claimed_runs however many callers share it. */
   private drain(now?: Date): Promise<void> {
     if (this.draining) {
       this.drainAgain = true;
       return this.draining;
     }
     this.draining = (async () => {
+      const claimed = { runs: 0 };
       try {
         do {
           this.drainAgain = false;
-          await this.claimUntilFullOrEmpty(now);
+          await this.claimUntilFullOrEmpty(claimed, now);
         } while (this.drainAgain && !this.stopping);
       } finally {
+        this.metrics.claimedPerTick.observe(claimed.runs);
         this.draining = undefined;
       }
     })();
     return this.draining;
   }
 
-  private async claimUntilFullOrEmpty(now?: Date): Promise<void> {
+  private async claimUntilFullOrEmpty(claimed: { runs: number }, now?: Date): Promise<void> {
     while (!this.stopping) {
       const limit = this.dispatcher.capacity(this.batch);
       this.full = limit <= 0;
       if (this.full) return;
       const claim = await this.store.claim(limit, this.instance.id, now);
-      this.claimedThisPass += claim.runs.length;
+      claimed.runs += claim.runs.length;
       await this.dispatcher.dispatch(claim.runs);
       if (claim.next) {
         this.wakeUp.arm(claim.next);

@@ -1,4 +1,5 @@
 import { UncomputableOccurrence } from '../schedules/cron-schedule';
+import { jitterDelay } from '../schedules/jittered-schedule';
 import { OVERLAP_SKIP_REASON, planClaims } from './claim-plan';
 import { NextRunCalculator } from './next-run-calculator';
 import type { DueJobRow } from './sql/select-due-work';
@@ -17,8 +18,11 @@ function dueJob(overrides: Partial<DueJobRow>): DueJobRow {
     next_run: new Date('2026-11-23T10:00:00Z'),
     overlap_policy: 'allow',
     misfire_policy: 'run_once',
+    max_catch_up: 10,
+    jitter_ms: 0,
     timeout_ms: 1000,
     retry_backoff_ms: 1000,
+    notify: null,
     busy: false,
     db_now: new Date('2026-11-23T10:00:00.005Z'),
     ...overrides,
@@ -71,6 +75,36 @@ describe('planClaims', () => {
     );
     expect(advance.run).toBeUndefined();
     expect(advance.nextRun).toEqual(new Date('2026-11-23T11:00:10Z'));
+  });
+
+  it('queues every missed occurrence under run_all, oldest first, runs none itself, and jumps past now', () => {
+    const [advance] = planClaims([dueJob({ misfire_policy: 'run_all', db_now: new Date('2026-11-23T10:01:25Z') })], MINUTE, next);
+    expect(advance.run).toBeUndefined();
+    expect(advance.catchUp).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80].map((seconds) => new Date(Date.parse('2026-11-23T10:00:00Z') + seconds * 1000)));
+    expect(advance.nextRun).toEqual(new Date('2026-11-23T10:01:30Z'));
+  });
+
+  it('queues at most max_catch_up missed occurrences under run_all, the oldest', () => {
+    const [advance] = planClaims([dueJob({ misfire_policy: 'run_all', max_catch_up: 3, db_now: new Date('2026-11-23T11:00:03Z') })], MINUTE, next);
+    expect(advance.catchUp).toEqual([new Date('2026-11-23T10:00:00Z'), new Date('2026-11-23T10:00:10Z'), new Date('2026-11-23T10:00:20Z')]);
+    expect(advance.nextRun).toEqual(new Date('2026-11-23T11:00:10Z'));
+  });
+
+  it('runs an on-time occurrence of a run_all job as any other', () => {
+    const [advance] = planClaims([dueJob({ misfire_policy: 'run_all' })], MINUTE, next);
+    expect(advance.run?.status).toBe('running');
+    expect(advance.catchUp).toBeUndefined();
+  });
+
+  it('moves a jittered job to its next occurrence delayed by its own jitter', () => {
+    // The occurrence of 10:00:00, delayed: the one before it is delayed by less than 5 s, before 09:59:59.
+    const due = next('*/10 * * * * *', 'UTC', new Date('2026-11-23T09:59:59Z'), 1, 5_000)!;
+    expect(due.getTime() - Date.parse('2026-11-23T10:00:00Z')).toBe(jitterDelay(1, new Date('2026-11-23T10:00:00Z'), 5_000));
+    const [advance] = planClaims([dueJob({ jitter_ms: 5_000, next_run: due, db_now: new Date(due.getTime() + 5) })], MINUTE, next);
+    expect(advance.run?.scheduledFor).toEqual(due);
+    expect(advance.nextRun!.getTime() - Date.parse('2026-11-23T10:00:10Z')).toBe(jitterDelay(1, new Date('2026-11-23T10:00:10Z'), 5_000));
+    expect(advance.nextRun!.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-11-23T10:00:10Z'));
+    expect(advance.nextRun!.getTime()).toBeLessThan(Date.parse('2026-11-23T10:00:15Z'));
   });
 
   it('treats an occurrence exactly at the threshold as late, not misfired', () => {

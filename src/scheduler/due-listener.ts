@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
+import { ALERT_CHANNEL } from '../due-notices/alert-notice';
+import { CANCEL_CHANNEL, parseCancelNotice } from '../due-notices/cancel-notice';
 import { DUE_CHANNEL, parseDueNotice } from '../due-notices/due-notice';
 import { OutageLog } from './outage-log';
 
@@ -9,13 +11,17 @@ const RECONNECT_MAX_MS = 15_000;
 export interface DueListenerEvents {
   /** Something falls due at `at`. */
   notice(at: Date): void;
+  /** A run was cancelled through the API; whoever executes it should stop it. */
+  cancelled(runId: number): void;
+  /** Alerts were put in the outbox: whoever delivers them should look now. */
+  alertsDue(): void;
   /** Listening (again): notices sent while away are lost, so whatever is due must be read afresh. */
   listening(): void;
 }
 
 /**
  * One connection of its own (never from the API's or the claims' pool, which would hand it to
- * someone else) that LISTENs on the due channel. When the connection dies it reconnects with a
+ * someone else) that LISTENs on the due, cancel and alert channels. When the connection dies it reconnects with a
  * growing delay, logging the outage once; meanwhile the safety tick still claims.
  */
 export class DueListener {
@@ -65,10 +71,13 @@ export class DueListener {
     client.on('notification', (message) => {
       const at = message.channel === DUE_CHANNEL ? parseDueNotice(message.payload) : undefined;
       if (at) this.events.notice(at);
+      const cancelled = message.channel === CANCEL_CHANNEL ? parseCancelNotice(message.payload) : undefined;
+      if (cancelled !== undefined) this.events.cancelled(cancelled);
+      if (message.channel === ALERT_CHANNEL) this.events.alertsDue();
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${DUE_CHANNEL}`);
+      await client.query(`LISTEN ${DUE_CHANNEL}; LISTEN ${CANCEL_CHANNEL}; LISTEN ${ALERT_CHANNEL}`);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RunInterruption } from './run-interruption';
+import { RunInterruption } from './run-interruption';
 
 interface InFlightRun {
   controller: AbortController;
@@ -30,6 +30,11 @@ export class InFlightRuns {
 
   interrupt(id: number, reason: RunInterruption): void {
     this.runs.get(id)?.controller.abort(reason);
+  }
+
+  /** Aborts a run cancelled through the API (its status says so already), if this instance executes it. */
+  cancel(id: number): void {
+    this.interrupt(id, new RunInterruption('cancelled', 'the run was cancelled through the API'));
   }
 
   /** Resolves when every run in flight now has finished, or after `timeoutMs`, whichever is first. */

@@ -10,7 +10,8 @@ import { RunStore } from './run-store';
 /**
  * Renews the leases of this instance's in-flight runs every third of the lease. A run whose lease
  * was taken away (the instance was frozen or cut off for longer than the lease, and another
- * abandoned the run) is aborted here: its retry belongs to someone else now.
+ * abandoned the run) is aborted here: its retry belongs to someone else now. So is a run cancelled
+ * through the API, should its notice not have reached this instance.
  */
 @Injectable()
 export class LeaseKeeper {
@@ -42,8 +43,9 @@ export class LeaseKeeper {
     if (this.renewing) return;
     this.renewing = true;
     try {
-      const { lost } = await this.store.extendLeases(this.inFlight.ids(), this.instance.id);
+      const { lost, cancelled } = await this.store.extendLeases(this.inFlight.ids(), this.instance.id);
       this.outage.succeeded();
+      cancelled.forEach((id) => this.inFlight.cancel(id));
       for (const id of lost) {
         if (!this.inFlight.has(id)) continue;
         this.logger.warn(`lost the lease of run ${id}: another instance abandoned it; stopping it and renewing no more`);

@@ -7,14 +7,17 @@ import type { ClaimedRun } from './sql/claimed-run';
 
 /**
  * Executes runs in this process (claimed inline, or taken from the queue by a worker) and says when
- * a slot frees. Runs finish many at a time (outcomes are recorded in groups): one call after all of
- * them have freed their slots, rather than one for the first and another for the rest.
+ * a slot frees. A slot frees when the job's work ends, not once its outcome is written: the next
+ * claim then overlaps the grouped write of the outcomes instead of waiting for it (with concurrency
+ * equal to the batch, the defaults, every claim waited for it). Runs end many at a time: one call after all of them
+ * have freed their slots, rather than one for the first and another for the rest.
  */
 @Injectable()
 export class LocalRuns {
   private readonly logger = new Logger('LocalRuns');
   private slotFreed: (() => void) | undefined;
   private freedScheduled = false;
+  private executing = 0;
 
   constructor(
     private readonly executor: RunExecutor,
@@ -22,8 +25,9 @@ export class LocalRuns {
     private readonly metrics: Metrics,
   ) {}
 
+  /** Runs whose job is executing now; those only recording their outcome take no slot. */
   get size(): number {
-    return this.inFlight.size;
+    return this.executing;
   }
 
   /** `callback` is called once the runs that finish together have freed their slots. */
@@ -34,14 +38,22 @@ export class LocalRuns {
   /** Executes a run here; resolves once its outcome is recorded (or it was handed over). Never rejects. */
   start(run: ClaimedRun): Promise<void> {
     const controller = new AbortController();
-    const done = this.executor.execute(run, controller).catch((error: unknown) => {
+    this.executing += 1;
+    let slotHeld = true;
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      this.executing -= 1;
+      this.announceFreedSlot();
+    };
+    const done = this.executor.execute(run, controller, freeSlot).catch((error: unknown) => {
       this.logger.error(`run ${run.id} of job ${run.jobId} crashed the executor: ${describe(error)}`);
     });
     this.inFlight.add(run.id, controller, done);
     this.metrics.runsInFlight.set(this.inFlight.size);
     return done.then(() => {
+      freeSlot();
       this.metrics.runsInFlight.set(this.inFlight.size);
-      this.announceFreedSlot();
     });
   }
 

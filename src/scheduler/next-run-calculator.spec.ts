@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { nextOccurrence, UncomputableOccurrence } from '../schedules/cron-schedule';
+import { CronSchedule, nextOccurrence, UncomputableOccurrence } from '../schedules/cron-schedule';
 import { NextRunCalculator } from './next-run-calculator';
 
 describe('NextRunCalculator', () => {
@@ -29,6 +29,19 @@ describe('NextRunCalculator', () => {
     const bySeed = [1, 2, 3, 4, 5, 6].map((seed) => calculator.next('H * * * *', 'UTC', after, seed)?.getTime());
     expect(new Set(bySeed).size).toBeGreaterThan(1);
     expect([1, 2, 3, 4, 5, 6].map((seed) => calculator.next('H * * * *', 'UTC', after, seed)?.getTime())).toEqual(bySeed);
+  });
+
+  it('computes a schedule without H once for every job on it, whatever their ids (a claim storm)', () => {
+    const calculator = new NextRunCalculator();
+    const after = new Date('2026-12-02T16:41:32Z');
+    const computed = jest.spyOn(CronSchedule.prototype, 'next');
+    try {
+      const answers = new Set(Array.from({ length: 1_000 }, (_, id) => calculator.next('32 41 16 2 12 *', 'UTC', after, id + 1)?.getTime()));
+      expect([...answers]).toEqual([Date.UTC(2027, 11, 2, 16, 41, 32)]);
+      expect(computed).toHaveBeenCalledTimes(1);
+    } finally {
+      computed.mockRestore();
+    }
   });
 
   it('throws UncomputableOccurrence, not null, for a stored expression or zone it cannot read', () => {

@@ -49,13 +49,20 @@ export class Rescuer {
     if (this.brokered) await this.republishStale(now);
   }
 
+  /**
+   * Only while the queue holds no message waiting for a worker: during a backlog (a claim storm,
+   * workers away during a failover) a run queued for long is most likely still in the queue, and
+   * publishing every such run again each QUEUED_REPUBLISH_MS multiplied the backlog (5,557 copies
+   * after a 10,000-job storm) and starved the scheduler's API. A lost message waits for the drain.
+   */
   private async republishStale(now?: Date): Promise<void> {
+    const depth = await this.publisher.queueDepth();
+    if (depth !== undefined) this.metrics.brokerQueueDepth.set(depth);
+    if (depth !== 0) return;
     const stale = await this.store.requeueStale(this.republishAfterMs, RESCUE_BATCH, now);
     if (stale.length > 0) {
       this.logger.warn(`publishing again ${stale.length} runs queued for over ${this.republishAfterMs} ms`);
       await this.publisher.publish(stale, 'republished');
     }
-    const depth = await this.publisher.queueDepth();
-    if (depth !== undefined) this.metrics.brokerQueueDepth.set(depth);
   }
 }

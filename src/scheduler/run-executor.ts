@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { Clock } from '../clock/clock';
 import { JobTypeRegistry } from '../job-types/job-type.registry';
 import { truncate } from '../job-types/output';
 import { InstanceIdentity } from './instance-identity';
@@ -37,12 +38,17 @@ export class RunExecutor {
     private readonly store: RunStore,
     private readonly instance: InstanceIdentity,
     private readonly metrics: Metrics,
+    private readonly clock: Clock,
     @InjectPinoLogger('RunExecutor') private readonly baseLogger: PinoLogger,
   ) {}
 
-  async execute(run: ClaimedRun, controller: AbortController): Promise<void> {
+  /**
+   * Resolves once the outcome is recorded; `executed` is called as soon as the job's own work has
+   * ended (before the outcome is written), when its slot may take another run.
+   */
+  async execute(run: ClaimedRun, controller: AbortController, executed: () => void = () => undefined): Promise<void> {
     const logger = createRunLogger(this.baseLogger.logger, { jobId: run.jobId, runId: run.id, attempt: run.attempt });
-    const startedAt = Date.now();
+    const startedAt = this.clock.now().getTime();
     // Lag is the scheduler's delay in starting an occurrence; a retry's wait is its backoff, not lag.
     if (run.attempt === 1) this.metrics.schedulingLag.observe({ type: run.type }, (startedAt - run.scheduledFor.getTime()) / 1000);
     const timer = setTimeout(
@@ -62,6 +68,11 @@ export class RunExecutor {
       outcome = { status: 'succeeded', error: null, output: serialise(output) };
     } catch (error) {
       const interruption = controller.signal.reason instanceof RunInterruption ? controller.signal.reason : undefined;
+      if (interruption?.kind === 'cancelled') {
+        logger.log('cancelled through the API: stopped');
+        this.metrics.jobRuns.inc({ type: run.type, status: 'cancelled' });
+        return;
+      }
       if (interruption && interruption.kind !== 'timeout') {
         logger.warn(`stopped without recording an outcome: ${interruption.message}`);
         return;
@@ -71,8 +82,9 @@ export class RunExecutor {
         : { status: 'failed', error: truncate(describe(error)), output: null };
     } finally {
       clearTimeout(timer);
+      executed();
     }
-    const durationMs = Date.now() - startedAt;
+    const durationMs = this.clock.now().getTime() - startedAt;
     this.metrics.jobRuns.inc({ type: run.type, status: outcome.status });
     this.metrics.runDuration.observe({ type: run.type, status: outcome.status }, durationMs / 1000);
     await this.record(logger, controller, {
@@ -89,7 +101,7 @@ export class RunExecutor {
    * abandoned and executed again. Stops once the lease is known to be lost.
    */
   private async record(logger: RunLogger, controller: AbortController, outcome: RunOutcome): Promise<void> {
-    const deadline = Date.now() + FINISH_RETRY_LIMIT_MS;
+    const deadline = this.clock.now().getTime() + FINISH_RETRY_LIMIT_MS;
     for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
       try {
         const result = await this.store.finish(this.instance.id, outcome);
@@ -100,7 +112,7 @@ export class RunExecutor {
         }
         return;
       } catch (error) {
-        if (Date.now() > deadline || controller.signal.reason instanceof RunInterruption && controller.signal.reason.kind === 'lease_lost') {
+        if (this.clock.now().getTime() > deadline || controller.signal.reason instanceof RunInterruption && controller.signal.reason.kind === 'lease_lost') {
           logger.error(`could not record outcome ${outcome.status}: ${describe(error)}`);
           return;
         }

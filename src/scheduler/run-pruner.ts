@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Environment } from '../config/environment';
+import { deleteInBatches } from '../database/delete-in-batches';
 import { OutageLog } from './outage-log';
 import { RunStore } from './run-store';
-
-const BATCH = 1_000;
-const MAX_BATCHES_PER_RUN = 100;
 
 /**
  * Keeps the run history bounded: deletes finished runs older than RUN_RETENTION_DAYS in small
@@ -39,20 +37,14 @@ export class RunPruner {
 
   /** Returns the number of runs deleted, or null when another instance was pruning. */
   async runOnce(): Promise<number | null> {
-    let total = 0;
-    try {
-      for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch += 1) {
-        const deleted = await this.store.prune(this.retentionDays, BATCH);
-        if (deleted === null) return null;
-        total += deleted;
-        if (deleted < BATCH) break;
-      }
-      this.outage.succeeded();
-      if (total > 0) this.logger.log(`deleted ${total} runs older than ${this.retentionDays} days`);
-      return total;
-    } catch (error) {
+    const { deleted, error } = await deleteInBatches((batch) => this.store.prune(this.retentionDays, batch));
+    if (error) {
       this.outage.failed(error);
-      return total;
+      return deleted;
     }
+    if (deleted === null) return null;
+    this.outage.succeeded();
+    if (deleted > 0) this.logger.log(`deleted ${deleted} runs older than ${this.retentionDays} days`);
+    return deleted;
   }
 }

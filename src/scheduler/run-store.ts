@@ -1,8 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { AlertOutbox } from '../alerts/alert-outbox';
+import type { FinalOutcome, MissedOccurrence } from '../alerts/alert-plan';
 import { JobCache } from '../cache/job-cache';
+import { Clock } from '../clock/clock';
 import type { Environment } from '../config/environment';
 import { Metrics } from '../observability/metrics';
+import { enqueueOccurrences, type PendingOccurrence } from '../runs/enqueue-occurrences';
 import { type JobAdvance, planClaims } from './claim-plan';
 import { GroupCommit } from './group-commit';
 import { NextRunCalculator } from './next-run-calculator';
@@ -47,9 +51,32 @@ function earliest(instants: (Date | null)[]): Date | null {
   return times.length > 0 ? new Date(Math.min(...times)) : null;
 }
 
+/** Occurrences the claim skipped: by the misfire policy (no run, none caught up) or the overlap policy (a skipped run). */
+function missedOccurrences(advances: JobAdvance[]): MissedOccurrence[] {
+  return advances
+    .filter((advance) => advance.run?.status === 'skipped' || (advance.misfired && !advance.run && !advance.catchUp?.length))
+    .map(({ job, run }) => ({ jobId: job.id, notify: job.notify, scheduledFor: run?.scheduledFor ?? job.next_run }));
+}
+
+/** The recorded outcomes that end their occurrence: a success, or a failure with no retry to follow. */
+function finalOutcomes(outcomes: FinishOutcome[], results: FinishResult[]): FinalOutcome[] {
+  return outcomes.flatMap((outcome, index) => {
+    const { recorded, retryRunId } = results[index];
+    const failed = outcome.status === 'failed' || outcome.status === 'timed_out';
+    if (!recorded || (failed ? retryRunId !== null : outcome.status !== 'succeeded')) return [];
+    return [{ runId: outcome.runId, jobId: outcome.jobId, failed }];
+  });
+}
+
+/** The missed occurrences misfirePolicy run_all queues, as pending runs. */
+function catchUpsOf(advances: JobAdvance[]): PendingOccurrence[] {
+  return advances.flatMap(({ job, catchUp }) => (catchUp ?? []).map((scheduledFor) => ({ jobId: job.id, scheduledFor })));
+}
+
 /**
  * The scheduler's reads and writes, on the scheduler's own pool. Every write that changes a job
- * (nextRun, lastRun, lastStatus) invalidates its cached copies once committed.
+ * (nextRun, lastRun, lastStatus) invalidates its cached copies once committed. Every statement takes
+ * its `now` from the Clock (the database's own in production; see Clock.sqlNow), unless told one.
  */
 @Injectable()
 export class RunStore {
@@ -68,6 +95,8 @@ export class RunStore {
     private readonly nextRuns: NextRunCalculator,
     private readonly cache: JobCache,
     private readonly metrics: Metrics,
+    private readonly clock: Clock,
+    private readonly alerts: AlertOutbox,
     config: ConfigService<Environment, true>,
   ) {
     this.leaseMs = config.get('RUN_LEASE_MS', { infer: true });
@@ -83,14 +112,16 @@ export class RunStore {
    */
   async claim(limit: number, instanceId: string, now?: Date): Promise<Claim> {
     const claim = await this.database.transaction(async (transaction) => {
-      const work = await selectDueWork(transaction, limit, now ?? null);
+      const work = await selectDueWork(transaction, limit, now ?? this.clock.sqlNow());
       const taken = inDueOrder(work.jobs, work.runs, limit);
       const advances = planClaims(taken.jobs, this.misfireThresholdMs, this.nextRuns.next);
       const jobRows = await recordClaims(transaction, advances, instanceId, this.leaseMs, this.claimedStatus, work.now);
       const runRows = await startDueRuns(transaction, taken.runs.map((run) => run.id), instanceId, this.leaseMs, this.claimedStatus, work.now);
+      await this.alerts.recordMissed(transaction, missedOccurrences(advances));
+      const caughtUp = await enqueueOccurrences(transaction, catchUpsOf(advances));
       const selected = taken.jobs.length + taken.runs.length;
-      // A job moved to an occurrence that is already due (a late claim) is due again at once.
-      const drained = selected < limit && advances.every((advance) => advance.nextRun === null || advance.nextRun > work.now);
+      // A job moved to an occurrence that is already due (a late claim), or a catch-up just queued, is due again at once.
+      const drained = selected < limit && caughtUp === 0 && advances.every((advance) => advance.nextRun === null || advance.nextRun > work.now);
       const next = drained ? { at: earliest([work.nextDueAt, ...advances.map((advance) => advance.nextRun)]), dbNow: work.now } : undefined;
       return { advances, runs: [...runRows, ...jobRows].map(toClaimedRun), selected, next };
     });
@@ -123,7 +154,8 @@ export class RunStore {
     const results: QueuedStart[] = new Array<QueuedStart>(starts.length);
     for (const instanceId of new Set(starts.map((start) => start.instanceId))) {
       const indexes = starts.flatMap((start, index) => (start.instanceId === instanceId ? [index] : []));
-      const started = await startQueuedRuns(this.database.pool, indexes.map((index) => starts[index].runId), instanceId, this.leaseMs);
+      const runIds = indexes.map((index) => starts[index].runId);
+      const started = await startQueuedRuns(this.database.pool, runIds, instanceId, this.leaseMs, this.clock.sqlNow());
       indexes.forEach((index, position) => (results[index] = started[position]));
     }
     const jobIds = results.flatMap((result) => (result.run ? [result.run.job_id] : []));
@@ -132,7 +164,7 @@ export class RunStore {
   }
 
   requeueStale(olderThanMs: number, limit: number, now?: Date): Promise<number[]> {
-    return requeueStaleRuns(this.database.pool, olderThanMs, limit, now);
+    return requeueStaleRuns(this.database.pool, olderThanMs, limit, now ?? this.clock.sqlNow());
   }
 
   /**
@@ -143,27 +175,37 @@ export class RunStore {
     return this.outcomes.submit({ ...outcome, instanceId });
   }
 
+  /** The outcomes and the alerts they cause, in one transaction: an alert is in the outbox exactly when its outcome is recorded. */
   private async finishMany(outcomes: FinishOutcome[]): Promise<FinishResult[]> {
-    const results = await finishRuns(this.database.pool, outcomes);
+    const results = await this.database.transaction(async (transaction) => {
+      const finished = await finishRuns(transaction, outcomes, this.clock.sqlNow());
+      await this.alerts.recordOutcomes(transaction, finalOutcomes(outcomes, finished));
+      return finished;
+    });
     const jobIds = outcomes.filter((_, index) => results[index].recorded).map((outcome) => outcome.jobId);
     if (jobIds.length > 0) await this.cache.invalidate(jobIds);
     return results;
   }
 
   extendLeases(runIds: number[], instanceId: string): Promise<LeaseRenewal> {
-    return extendLeases(this.database.pool, runIds, instanceId, this.leaseMs);
+    return extendLeases(this.database.pool, runIds, instanceId, this.leaseMs, this.clock.sqlNow());
   }
 
   abandonExpired(limit: number, now?: Date): Promise<AbandonResult> {
-    return this.invalidatingAbandoned(abandonRuns(this.database.pool, limit, this.leaseMs, undefined, now));
+    return this.abandon(limit, undefined, now ?? this.clock.sqlNow());
   }
 
   handBack(handBack: HandBack): Promise<AbandonResult> {
-    return this.invalidatingAbandoned(abandonRuns(this.database.pool, handBack.runIds.length, this.leaseMs, handBack));
+    return this.abandon(handBack.runIds.length, handBack, this.clock.sqlNow());
   }
 
-  private async invalidatingAbandoned(abandoning: Promise<AbandonResult>): Promise<AbandonResult> {
-    const result = await abandoning;
+  /** Abandons runs, and puts in the outbox the alerts of those that were their occurrence's last attempt, in one transaction. */
+  private async abandon(limit: number, handBack: HandBack | undefined, now: Date | null): Promise<AbandonResult> {
+    const result = await this.database.transaction(async (transaction) => {
+      const abandoned = await abandonRuns(transaction, limit, this.leaseMs, handBack, now);
+      await this.alerts.recordOutcomes(transaction, abandoned.finals.map((final) => ({ ...final, failed: true })));
+      return abandoned;
+    });
     if (result.jobIds.length > 0) await this.cache.invalidate(result.jobIds);
     return result;
   }

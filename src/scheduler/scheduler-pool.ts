@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Environment } from '../config/environment';
 import { DatabaseTarget } from '../database/database-target';
 import { createPool } from '../database/pg-pool';
+import { inTransaction } from '../database/pg-transaction';
 
 /**
  * The scheduler's own connections, apart from the API's Prisma pool, so that a flood of API
@@ -28,21 +29,8 @@ export class SchedulerPool implements BeforeApplicationShutdown {
   }
 
   /** Runs `work` in a transaction; rolls back on any error. */
-  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    // A backend that dies between two statements (see createPool) fails the next one; the
-    // transaction rolls back on the server, and the pool drops the dead client on release.
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   /** After every onModuleDestroy, so the scheduler has handed its runs back first. */

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { AlertDeliverer } from '../alerts/alert-deliverer';
+import { AlertsModule } from '../alerts/alerts.module';
 import { BrokerModule } from '../broker/broker.module';
 import { Clock } from '../clock/clock';
 import type { Environment } from '../config/environment';
@@ -24,11 +26,21 @@ import { SchedulerPool } from './scheduler-pool';
 import { SchedulerService } from './scheduler.service';
 import { WakeUp } from './wake-up';
 
-/** The wake-up of a scheduling instance listens on a connection of its own; it starts only where the scheduler does. */
-function createWakeUp(config: ConfigService<Environment, true>, target: DatabaseTarget, clock: Clock): WakeUp {
-  const listener = new DueListener(target.url, {
+/**
+ * The wake-up of a scheduling instance listens on a connection of its own; it starts only where the
+ * scheduler does, and wakes the alert deliverer (which runs there too) as well as the claims.
+ * DATABASE_LISTEN_URL gives it a direct way in when DATABASE_URL goes through PgBouncer in
+ * transaction mode, which cannot hold a LISTEN.
+ */
+function createWakeUp(config: ConfigService<Environment, true>, target: DatabaseTarget, clock: Clock, inFlight: InFlightRuns, alerts: AlertDeliverer): WakeUp {
+  const listener = new DueListener(config.get('DATABASE_LISTEN_URL', { infer: true }) ?? target.url, {
     notice: (at) => wakeUp.notice(at),
-    listening: () => void wakeUp.runOnce(),
+    cancelled: (runId) => inFlight.cancel(runId),
+    alertsDue: () => alerts.wake(),
+    listening: () => {
+      void wakeUp.runOnce();
+      alerts.wake();
+    },
   });
   const wakeUp = new WakeUp(config.get('SCHEDULER_TICK', { infer: true }), clock, listener);
   return wakeUp;
@@ -39,7 +51,7 @@ function chooseDispatcher(config: ConfigService<Environment, true>, inline: Inli
 }
 
 @Module({
-  imports: [JobTypesModule, BrokerModule],
+  imports: [JobTypesModule, BrokerModule, AlertsModule],
   providers: [
     SchedulerPool,
     RunStore,
@@ -56,7 +68,7 @@ function chooseDispatcher(config: ConfigService<Environment, true>, inline: Inli
     { provide: Dispatcher, inject: [ConfigService, InlineDispatcher, BrokerDispatcher], useFactory: chooseDispatcher },
     ClaimLoop,
     Rescuer,
-    { provide: WakeUp, inject: [ConfigService, DatabaseTarget, Clock], useFactory: createWakeUp },
+    { provide: WakeUp, inject: [ConfigService, DatabaseTarget, Clock, InFlightRuns, AlertDeliverer], useFactory: createWakeUp },
     SchedulerService,
   ],
   exports: [RunStore, SchedulerService, SchedulerPool, BrokerModule],

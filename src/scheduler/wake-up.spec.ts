@@ -1,10 +1,10 @@
-import type { Clock } from '../clock/clock';
+import { Clock } from '../clock/clock';
 import { WakeUp } from './wake-up';
 
 const T0 = Date.parse('2026-12-02T12:00:00.000Z');
 
 /** Jest's modern fake timers move Date.now() with the timers, so the clock reads them. */
-const clock: Clock = { now: () => new Date() };
+const clock = new Clock();
 
 describe('WakeUp', () => {
   let claims: number[];

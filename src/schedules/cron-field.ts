@@ -1,3 +1,5 @@
+import { seedHash } from './seed-hash';
+
 /** What one field of a cron expression may hold. */
 export interface FieldSpec {
   /** As messages name it: "day of month". */
@@ -168,13 +170,4 @@ function range(low: number, high: number, step: number): number[] {
   const values: number[] = [];
   for (let value = low; value <= high; value += step) values.push(value);
   return values;
-}
-
-/** A well-mixed 32-bit value of (seed, salt): nearby job ids get unrelated `H` values. */
-function seedHash(seed: number, salt: number): number {
-  let hash = Math.imul(seed ^ Math.imul(salt, 0x9e3779b9), 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
 }

@@ -1,6 +1,7 @@
 import { civilTime, LAST_INSTANT_MS, SECOND_MS, wallTime } from './civil-time';
 import { CronSyntaxError } from './cron-field';
 import { parseCronExpression } from './cron-expression';
+import { JitteredSchedule, type Occurrences } from './jittered-schedule';
 import { WallClockSearch } from './wall-clock-search';
 import { ZoneOffsets } from './zone-offsets';
 
@@ -45,7 +46,7 @@ function zoneOffsets(zone: string): ZoneOffsets {
  * instant after it; the wall times repeated after a fall-back were already offered in the first
  * pass and are skipped.
  */
-export class CronSchedule {
+export class CronSchedule implements Occurrences {
   private readonly search: WallClockSearch;
   private readonly fixedTime: boolean;
   private readonly offsets: ZoneOffsets;
@@ -137,12 +138,24 @@ export function canonicalTimezone(timezone: string): string | undefined {
 }
 
 /**
+ * The occurrences of a job's schedule: the expression's, each delayed by its jitter when `jitterMs`
+ * is above 0. `seed` (the job's id) decides what `H` stands for and each delay. Throws
+ * UncomputableOccurrence.
+ */
+export function compileSchedule(expression: string, timezone: string, seed?: number, jitterMs = 0): Occurrences {
+  const schedule = new CronSchedule(expression, timezone, seed);
+  if (jitterMs === 0) return schedule;
+  if (seed === undefined) throw new UncomputableOccurrence("jitter needs a seed (the job's id)");
+  return new JitteredSchedule(schedule, seed, jitterMs);
+}
+
+/**
  * The next `count` occurrences strictly after `after`, in the wall-clock time of `timezone`: the
  * chain of `nextOccurrence`, each computed from the one before, fewer only at the end of time.
- * `seed` (the job's id) decides what `H` stands for. Throws UncomputableOccurrence.
+ * Throws UncomputableOccurrence.
  */
-export function nextOccurrences(expression: string, timezone: string, after: Date, count: number, seed?: number): Date[] {
-  const schedule = new CronSchedule(expression, timezone, seed);
+export function nextOccurrences(expression: string, timezone: string, after: Date, count: number, seed?: number, jitterMs = 0): Date[] {
+  const schedule = compileSchedule(expression, timezone, seed, jitterMs);
   const occurrences: Date[] = [];
   for (let previous: Date | null = after; occurrences.length < count; ) {
     previous = schedule.next(previous);
@@ -153,6 +166,6 @@ export function nextOccurrences(expression: string, timezone: string, after: Dat
 }
 
 /** The first occurrence strictly after `after`, or null when there is none. Throws UncomputableOccurrence. */
-export function nextOccurrence(expression: string, timezone: string, after: Date, seed?: number): Date | null {
-  return new CronSchedule(expression, timezone, seed).next(after);
+export function nextOccurrence(expression: string, timezone: string, after: Date, seed?: number, jitterMs = 0): Date | null {
+  return compileSchedule(expression, timezone, seed, jitterMs).next(after);
 }

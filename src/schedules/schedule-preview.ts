@@ -13,7 +13,10 @@ export class SchedulePreview {
     if (query.seed === undefined && usesHash(query.schedule)) {
       throw badRequest([{ field: 'seed', message: "is required when the schedule uses H: give the job's id, from which H derives its values" }]);
     }
+    if (query.seed === undefined && query.jitterMs > 0) {
+      throw badRequest([{ field: 'seed', message: "is required with jitterMs: give the job's id, from which each delay derives" }]);
+    }
     const timezone = canonicalTimezone(query.timezone) as string;
-    return nextOccurrences(query.schedule, timezone, query.from ?? this.clock.now(), query.count, query.seed);
+    return nextOccurrences(query.schedule, timezone, query.from ?? this.clock.now(), query.count, query.seed, query.jitterMs);
   }
 }

@@ -7,8 +7,11 @@ import { redactSecrets } from './redact-secrets';
 import './required-role.decorator';
 import './principal';
 
-/** Paths anyone may reach: probes, and the dashboard's static files (which hold no data). */
-const OPEN_PATHS = /^\/(health(\/.*)?|ui(\/.*)?)?$/;
+/**
+ * Paths anyone may reach: probes, the dashboard's static files, and Swagger UI with the API document,
+ * which hold no data. Swagger UI must load the document before its Authorize button can take a token.
+ */
+const OPEN_PATHS = /^\/(health(\/.*)?|ui(\/.*)?|api(-json|-yaml|\/.*)?)?$/;
 /** Probes are never rate-limited: a throttled liveness check would restart a healthy instance. */
 const NOT_LIMITED = /^\/health(\/|$)/;
 

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
  */
 
 export const MAX_ID = 2_147_483_647;
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'timed_out', 'abandoned', 'skipped', 'retry_pending'];
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'timed_out', 'abandoned', 'skipped', 'retry_pending', 'cancelled'];
 export const JOB_FIELDS = [
   'name',
   'description',
@@ -22,6 +22,8 @@ export const JOB_FIELDS = [
   'retryBackoffMs',
   'timeoutMs',
   'maxConcurrency',
+  'jitterMs',
+  'maxCatchUp',
 ] as const;
 export type JobField = (typeof JOB_FIELDS)[number];
 
@@ -109,8 +111,11 @@ export function judgeField(field: JobField, value: unknown): Verdict {
   if (JSON.stringify(value)?.includes('\\u0000')) return BAD;
   if (value === null && field !== 'description' && field !== 'maxConcurrency') return NULL;
   switch (field) {
-    case 'name':
-      return typeof value === 'string' && value.length >= 1 && value.length <= 200 && !hasNul(value) ? ok(value) : BAD;
+    case 'name': {
+      // Stored trimmed: a name of spaces alone is empty.
+      const name = typeof value === 'string' ? value.trim() : undefined;
+      return name !== undefined && name.length >= 1 && name.length <= 200 && !hasNul(name) ? ok(name) : BAD;
+    }
     case 'description':
       if (value === null) return ok(null);
       return typeof value === 'string' && value.length <= 2000 && !hasNul(value) ? ok(value) : BAD;
@@ -129,7 +134,7 @@ export function judgeField(field: JobField, value: unknown): Verdict {
     case 'overlapPolicy':
       return value === 'allow' || value === 'forbid' ? ok(value) : BAD;
     case 'misfirePolicy':
-      return value === 'run_once' || value === 'skip' ? ok(value) : BAD;
+      return value === 'run_once' || value === 'skip' || value === 'run_all' ? ok(value) : BAD;
     case 'maxAttempts':
       return isInteger(value, 1, 10) ? ok(value) : BAD;
     case 'retryBackoffMs':
@@ -138,6 +143,10 @@ export function judgeField(field: JobField, value: unknown): Verdict {
       return isInteger(value, 1, 86_400_000) ? ok(value) : BAD;
     case 'maxConcurrency':
       return value === null || isInteger(value, 1, 10_000) ? ok(value) : BAD;
+    case 'jitterMs':
+      return isInteger(value, 0, 3_600_000) ? ok(value) : BAD;
+    case 'maxCatchUp':
+      return isInteger(value, 1, 1_000) ? ok(value) : BAD;
   }
 }
 
@@ -180,11 +189,13 @@ const FIELD_VALUES: Record<JobField, fc.Arbitrary<unknown>> = {
   ),
   isActive: fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: fc.constantFrom<unknown>('yes', 'true', 1, 0, null) }),
   overlapPolicy: fc.oneof(fc.constantFrom('allow', 'forbid'), fc.constantFrom<unknown>('sometimes', 'ALLOW', 1, null)),
-  misfirePolicy: fc.oneof(fc.constantFrom('run_once', 'skip'), fc.constantFrom<unknown>('later', 'RUN_ONCE', 2, null)),
+  misfirePolicy: fc.oneof(fc.constantFrom('run_once', 'skip', 'run_all'), fc.constantFrom<unknown>('later', 'RUN_ONCE', 2, null)),
   maxAttempts: fc.oneof(fc.integer({ min: -2, max: 12 }), fc.constantFrom<unknown>(1.5, '3', 1e20, null)),
   retryBackoffMs: fc.oneof(fc.integer({ min: -5, max: 90_000_000 }), fc.constantFrom<unknown>(0.5, '1000', null)),
   timeoutMs: fc.oneof(fc.integer({ min: -5, max: 90_000_000 }), fc.constantFrom<unknown>(0, 86_400_001, 'x', null)),
   maxConcurrency: fc.oneof(fc.integer({ min: -1, max: 4 }), fc.constantFrom<unknown>(null, 10_000, 10_001, 2.5, '2')),
+  jitterMs: fc.oneof(fc.integer({ min: -1, max: 5_000 }), fc.constantFrom<unknown>(3_600_000, 3_600_001, 1.5, '10', null)),
+  maxCatchUp: fc.oneof(fc.integer({ min: -1, max: 20 }), fc.constantFrom<unknown>(1_000, 1_001, 2.5, '3', null)),
 };
 
 /** Keys no job has; the prototype's own names included, which must be refused like any other. */

@@ -1,33 +1,11 @@
+import type { JobResponse, RunResponse } from '../../src/api-client/api-types';
 import type { SchedulerService } from '../../src/scheduler/scheduler.service';
 import { makeJob } from './factories';
 import type { TestApp } from './test-app';
 import { withClient } from './test-server';
 import { waitFor } from './wait-for';
 
-/** A run as GET /jobs/:id/runs returns it. */
-export interface RunBody {
-  id: number;
-  jobId: number;
-  scheduledFor: string;
-  attempt: number;
-  status: string;
-  instanceId: string | null;
-  runAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-  output: string | null;
-}
-
-export interface JobBody {
-  id: number;
-  name: string;
-  nextRun: string | null;
-  [field: string]: unknown;
-}
-
-export const FINAL_STATUSES = ['succeeded', 'failed', 'timed_out', 'abandoned', 'skipped'];
+export const FINAL_STATUSES: RunResponse['status'][] = ['succeeded', 'failed', 'timed_out', 'abandoned', 'skipped'];
 
 /**
  * Drives the scheduler of an app started with a tick that practically never fires
@@ -40,7 +18,7 @@ export class SchedulerDriver {
     readonly scheduler: SchedulerService,
   ) {}
 
-  async createJob(overrides: Record<string, unknown>): Promise<JobBody> {
+  async createJob(overrides: Record<string, unknown>): Promise<JobResponse> {
     const { body } = await this.t.http
       .post('/jobs')
       .send(makeJob({ schedule: '0 0 1 1 *', ...overrides }))
@@ -55,28 +33,28 @@ export class SchedulerDriver {
     );
   }
 
-  async createDueJob(overrides: Record<string, unknown>): Promise<JobBody> {
+  async createDueJob(overrides: Record<string, unknown>): Promise<JobResponse> {
     const job = await this.createJob(overrides);
     await this.makeDue(job.id);
     return job;
   }
 
   /** The job's runs, oldest first, through the API. */
-  async runsOf(jobId: number): Promise<RunBody[]> {
+  async runsOf(jobId: number): Promise<RunResponse[]> {
     const { body } = await this.t.http.get(`/jobs/${jobId}/runs?limit=100`).expect(200);
-    return (body.data as RunBody[]).sort((a, b) => a.id - b.id);
+    return (body.data as RunResponse[]).sort((a, b) => a.id - b.id);
   }
 
   /**
    * Ticks once, then waits until the job has exactly `count` runs, all finished. With
    * `keepTicking`, ticks on every poll too, so that retries are claimed when they come due.
    */
-  async tickAndWaitForRuns(jobId: number, count = 1, keepTicking = false): Promise<RunBody[]> {
+  async tickAndWaitForRuns(jobId: number, count = 1, keepTicking = false): Promise<RunResponse[]> {
     await this.scheduler.tick();
     return this.waitForRuns(jobId, count, keepTicking);
   }
 
-  waitForRuns(jobId: number, count = 1, keepTicking = false): Promise<RunBody[]> {
+  waitForRuns(jobId: number, count = 1, keepTicking = false): Promise<RunResponse[]> {
     return waitFor(
       async () => {
         if (keepTicking) await this.scheduler.tick();

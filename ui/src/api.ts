@@ -1,6 +1,9 @@
-// The one way the dashboard reaches the service: relative URLs of the public REST API, JSON in and out,
-// the bearer token (when the service wants one) from sessionStorage, and errors as ApiError.
-import type { AuditEntry, Job, JobInput, JobRun, Page, RecentRuns, Run } from './types';
+// The one way the dashboard reaches the service: relative URLs of the public REST API through the client
+// typed by its document (src/api-client), the bearer token (when the service wants one) from sessionStorage,
+// and errors as ApiError.
+import type { operations } from '../../src/api-client/api-types';
+import { createSchedulerApi } from '../../src/api-client/scheduler-api';
+import type { JobInput } from './types';
 
 export interface FieldProblem {
   field: string;
@@ -75,28 +78,43 @@ export function signIn(): Promise<string> {
   return requestToken(hasToken());
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * fetch with the stored token; on a 401, asks for a token and sends the request again with it. The
+ * request is cloned for each attempt, since sending it consumes its body.
+ */
+async function fetchWithToken(request: Request): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     const token = sessionStorage.getItem(TOKEN_KEY);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token !== null) headers.authorization = `Bearer ${token}`;
+    const attempted = request.clone();
+    if (token !== null) attempted.headers.set('authorization', `Bearer ${token}`);
     let response: Response;
     try {
-      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(attempted);
     } catch (error) {
       throw new ApiError(0, `The service cannot be reached (${error instanceof Error ? error.message : String(error)}).`);
     }
-    if (response.status === 401 && attempt <= 3) {
-      // Another request may have stored a new token meanwhile: then just try again with it.
-      if (sessionStorage.getItem(TOKEN_KEY) === token) await requestToken(token !== null);
-      continue;
-    }
-    if (response.status === 204) return undefined as T;
-    const payload: unknown = await response.json().catch(() => undefined);
-    if (!response.ok) throw toApiError(response, payload);
-    return payload as T;
+    if (response.status !== 401 || attempt > 3) return response;
+    // Another request may have stored a new token meanwhile: then just try again with it.
+    if (sessionStorage.getItem(TOKEN_KEY) === token) await requestToken(token !== null);
   }
+}
+
+/** Query strings without the values left empty, as the filters of a form leave them (every value is a scalar). */
+function query(values: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values as Record<string, string | number | boolean | undefined>)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  return params.toString();
+}
+
+const client = createSchedulerApi('', { fetch: fetchWithToken, headers: { accept: 'application/json' }, querySerializer: query });
+
+/** The answer's data, or an ApiError with the API's message and fields. */
+async function answer<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw toApiError(response, error);
+  return data as T;
 }
 
 function toApiError(response: Response, payload: unknown): ApiError {
@@ -106,47 +124,34 @@ function toApiError(response: Response, payload: unknown): ApiError {
   return new ApiError(response.status, message, fields);
 }
 
-function query(values: Record<string, string | number | boolean | undefined>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== '') params.set(key, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
+export type JobFilters = operations['listJobs']['parameters']['query'];
+export type RunFilters = operations['listRuns']['parameters']['query'];
 
-export interface JobFilters {
-  search?: string;
-  isActive?: boolean;
-  type?: string;
-  lastStatus?: string;
-  tag?: string;
-  limit: number;
-  offset: number;
-}
-
-export interface RunFilters {
-  /** Comma-separated statuses. */
-  status?: string;
-  jobId?: number;
-  from?: string;
-  limit: number;
-  offset: number;
-}
+const id = (jobId: number) => ({ params: { path: { id: jobId } } });
 
 export const api = {
-  listJobs: (filters: JobFilters) => request<Page<Job>>('GET', `/jobs${query({ ...filters })}`),
-  getJob: (id: number) => request<Job>('GET', `/jobs/${id}`),
-  createJob: (job: JobInput) => request<Job>('POST', '/jobs', job),
-  updateJob: (id: number, changes: Partial<JobInput>) => request<Job>('PATCH', `/jobs/${id}`, changes),
+  listJobs: (filters: JobFilters) => answer(client.GET('/jobs', { params: { query: filters } })),
+  getJob: (jobId: number) => answer(client.GET('/jobs/{id}', id(jobId))),
+  listJobTypes: () => answer(client.GET('/job-types')),
+  createJob: (job: JobInput) => answer(client.POST('/jobs', { body: job })),
+  updateJob: (jobId: number, changes: Partial<JobInput>) => answer(client.PATCH('/jobs/{id}', { ...id(jobId), body: changes })),
   setActiveByTag: (tag: string, isActive: boolean) =>
-    request<{ changed: number; jobIds: number[] }>('POST', `/jobs/${isActive ? 'resume' : 'pause'}${query({ tag })}`),
-  deleteJob: (id: number) => request<void>('DELETE', `/jobs/${id}`),
-  runJob: (id: number) => request<Run>('POST', `/jobs/${id}/run`),
-  listRuns: (id: number, filters: { status?: string; limit: number; offset: number }) =>
-    request<Page<Run>>('GET', `/jobs/${id}/runs${query(filters)}`),
-  listChanges: (id: number, page: { limit: number; offset: number }) => request<Page<AuditEntry>>('GET', `/jobs/${id}/changes${query(page)}`),
-  listAllRuns: (filters: RunFilters) => request<Page<JobRun>>('GET', `/runs${query({ ...filters })}`),
-  recentRuns: (jobIds: number[]) => request<RecentRuns[]>('GET', `/runs/recent${query({ jobIds: jobIds.join(',') })}`),
-  nextRuns: (id: number, count = 5) => request<string[]>('GET', `/jobs/${id}/next-runs${query({ count })}`),
+    answer(client.POST(isActive ? '/jobs/resume' : '/jobs/pause', { params: { query: { tag } } })),
+  deleteJob: (jobId: number) => answer(client.DELETE('/jobs/{id}', id(jobId))),
+  runJob: (jobId: number) => answer(client.POST('/jobs/{id}/run', id(jobId))),
+  getScheduler: () => answer(client.GET('/scheduler')),
+  pauseScheduler: () => answer(client.POST('/scheduler/pause')),
+  resumeScheduler: () => answer(client.POST('/scheduler/resume')),
+  listRuns: (jobId: number, filters: operations['listJobRuns']['parameters']['query']) =>
+    answer(client.GET('/jobs/{id}/runs', { params: { path: { id: jobId }, query: filters } })),
+  listChanges: (jobId: number, page: { limit: number; offset: number }) =>
+    answer(client.GET('/jobs/{id}/changes', { params: { path: { id: jobId }, query: page } })),
+  listAlerts: (jobId: number, page: { limit: number; offset: number }) =>
+    answer(client.GET('/jobs/{id}/alerts', { params: { path: { id: jobId }, query: page } })),
+  cancelRun: (runId: number) => answer(client.POST('/runs/{id}/cancel', id(runId))),
+  listAllRuns: (filters: RunFilters) => answer(client.GET('/runs', { params: { query: filters } })),
+  recentRuns: (jobIds: number[]) => answer(client.GET('/runs/recent', { params: { query: { jobIds: jobIds.join(',') } } })),
+  nextRuns: (jobId: number, count = 5) => answer(client.GET('/jobs/{id}/next-runs', { params: { path: { id: jobId }, query: { count } } })),
   previewSchedule: (schedule: string, timezone: string, count = 5) =>
-    request<string[]>('GET', `/schedules/preview${query({ schedule, timezone, count })}`),
+    answer(client.GET('/schedules/preview', { params: { query: { schedule, timezone, count } } })),
 };

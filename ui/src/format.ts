@@ -2,11 +2,13 @@
 import cronstrue from 'cronstrue';
 
 /** A 6-field expression fires on given seconds: its times are shown with seconds, or five of them could read alike. */
-export function hasSecondsField(expression: string): boolean {
-  return expression.trim().split(/\s+/).length === 6;
+export function hasSecondsField(expression: string | null): boolean {
+  return expression !== null && expression.trim().split(/\s+/).length === 6;
 }
 
-export function describeSchedule(expression: string): string | undefined {
+/** The expression in words; "once" for a one-off job (null). */
+export function describeSchedule(expression: string | null): string | undefined {
+  if (expression === null) return 'once, at its next run';
   try {
     return cronstrue.toString(expression.trim(), { use24HourTimeFormat: true, throwExceptionOnParseError: true });
   } catch {

@@ -1,113 +1,44 @@
-// The shapes of the public REST API, as documented in README.md ("The job", "Run history").
+// The shapes of the public REST API: the types generated from its document (`npm run client`).
+export type {
+  AuditEntryResponse as AuditEntry,
+  ChangedFieldResponse as ChangedField,
+  CreateJobDto as JobInput,
+  JobResponse as Job,
+  JobRunResponse as JobRun,
+  JobTypeResponse as JobTypeAvailability,
+  RecentRunsResponse as RecentRuns,
+  RunResponse as Run,
+  SchedulerStateResponse as SchedulerState,
+} from '../../src/api-client/api-types';
+import {
+  type AlertDeliveryResponse,
+  type AlertTargetResponse,
+  type AuditEntryResponse,
+  type JobAlertsResponse,
+  type RunResponse,
+  runResponseStatusValues,
+} from '../../src/api-client/api-types';
+export { createJobDtoTypeValues as JOB_TYPES } from '../../src/api-client/api-types';
 
-export const RUN_STATUSES = [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'timed_out',
-  'abandoned',
-  'skipped',
-  'retry_pending',
-] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+export const RUN_STATUSES = runResponseStatusValues;
 
-export const JOB_TYPES = ['log', 'http', 'shell'] as const;
+export type RunStatus = RunResponse['status'];
+export type AuditAction = AuditEntryResponse['action'];
 
-export interface Job {
-  id: number;
-  name: string;
-  description: string | null;
-  schedule: string;
-  timezone: string;
-  type: string;
-  params: Record<string, unknown>;
-  tags: string[];
-  isActive: boolean;
-  overlapPolicy: 'allow' | 'forbid';
-  misfirePolicy: 'run_once' | 'skip';
-  maxAttempts: number;
-  retryBackoffMs: number;
-  timeoutMs: number;
-  lastRun: string | null;
-  lastStatus: RunStatus | null;
-  nextRun: string | null;
-  createdAt: string;
-  updatedAt: string;
+/** The status a filter's text names, or undefined when it names none (a hand-edited URL). */
+export function asRunStatus(value: string): RunStatus | undefined {
+  return (RUN_STATUSES as readonly string[]).includes(value) ? (value as RunStatus) : undefined;
 }
 
-export interface Run {
-  id: number;
-  jobId: number;
-  scheduledFor: string;
-  attempt: number;
-  status: RunStatus;
-  instanceId: string | null;
-  runAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  error: string | null;
-  output: string | null;
-  leaseExpiresAt: string | null;
-  createdAt: string;
-}
+export type AlertDelivery = AlertDeliveryResponse;
+export type AlertEvent = AlertDeliveryResponse['event'];
+export type AlertTarget = AlertTargetResponse;
+export type JobAlerts = JobAlertsResponse;
 
-/** A run in GET /runs, across jobs. */
-export interface JobRun extends Run {
-  jobName: string;
-}
-
-/** A job's latest runs, as GET /runs/recent answers them for a history strip. */
-export interface RecentRuns {
-  jobId: number;
-  runs: Pick<Run, 'id' | 'status' | 'scheduledFor' | 'startedAt' | 'durationMs'>[];
-}
-
+/** The envelope of every paginated list. */
 export interface Page<T> {
   data: T[];
   total: number;
   limit: number;
   offset: number;
-}
-
-/** A job as POST /jobs and PATCH /jobs/:id take it. */
-export type JobInput = Pick<
-  Job,
-  | 'name'
-  | 'description'
-  | 'schedule'
-  | 'timezone'
-  | 'type'
-  | 'params'
-  | 'tags'
-  | 'isActive'
-  | 'overlapPolicy'
-  | 'misfirePolicy'
-  | 'maxAttempts'
-  | 'retryBackoffMs'
-  | 'timeoutMs'
->;
-
-export type AuditAction = 'create' | 'update' | 'delete' | 'pause' | 'resume' | 'run';
-
-/** One field of a change: `before` absent when the job was created, `after` when it was deleted; secrets are "[redacted]". */
-export interface ChangedField {
-  field: string;
-  before?: unknown;
-  after?: unknown;
-}
-
-/** An entry of the audit log (GET /jobs/:id/changes, GET /audit). */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  via: 'api-key' | 'oidc' | 'open';
-  address: string | null;
-  action: AuditAction;
-  jobId: number;
-  jobName: string;
-  runId: number | null;
-  changes: ChangedField[];
 }

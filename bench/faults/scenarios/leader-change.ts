@@ -1,7 +1,8 @@
-import { describeStatuses, startApiLoad, unexpectedAnswers } from '../api-load';
+import { describeStatuses, latencyQuantile, startApiLoad, unexpectedAnswers } from '../api-load';
 import { FaultCluster, LOG_DIR, SECOND, sleep, type Window } from '../fault-cluster';
 import { PatroniTopology } from '../patroni-topology';
 import { check, occurrenceChecks, type Check, type ScenarioContext, type ScenarioResult } from '../scenario';
+import { createJobAfterChange, lagOf, listenersBack } from './listener-after-change';
 import { FULL_WORKLOAD, SHORT_WORKLOAD } from './workloads';
 
 /** How the leader goes: an operator's switchover, or its postmaster killed. */
@@ -19,6 +20,11 @@ const SIZES = {
 };
 /** From the leader going to a run succeeding again: Patroni's TTL (10 s) and HAProxy's checks, with room. */
 const RECOVERY_BOUND_MS = 45 * SECOND;
+/** A job created after a switchover starts within this of its occurrence, as any other. */
+const ON_TIME_BOUND_MS = 2 * SECOND;
+
+/** "3.2 s after the change", "1.5 s before the change". */
+const relativeTo = (at: number, changedAt: number) => `${(Math.abs(at - changedAt) / 1000).toFixed(1)} s ${at < changedAt ? 'before' : 'after'} the change`;
 
 /**
  * `count` `log` jobs, one occurrence each at `instant` (a 6-field schedule that names its second,
@@ -78,10 +84,15 @@ export async function runLeaderChange(
     const changedAt = Date.now();
     const detail = options.change === 'switchover' ? await topology.switchover().then(({ from, to }) => `switchover ${from} → ${to}`) : `SIGKILL of ${await topology.killLeaderPostmaster()}'s postmaster`;
     log(detail);
+    const switched = options.change === 'switchover';
+    const listening = switched ? listenersBack(cluster, changedAt) : undefined;
     const after = await topology.waitUntilHealthy();
     log(`${after.name} leads, ${Date.now() - changedAt} ms after the change`);
+    const listenersMs = await listening;
+    const lateJob = switched ? await createJobAfterChange(cluster, window.to) : undefined;
     const counts = await cluster.closeWindow(window);
     const answers = await api.stop();
+    const lateLagMs = lateJob && (await lagOf(cluster, lateJob));
     const recoveredAt = await firstSuccessAfter(cluster, changedAt);
     const recoveryMs = recoveredAt === undefined ? undefined : recoveredAt - changedAt;
     log(`first successful run ${recoveryMs ?? '(none)'} ms after the change`);
@@ -97,10 +108,28 @@ export async function runLeaderChange(
         `first successful run ${recoveryMs === undefined ? 'never' : `${(recoveryMs / 1000).toFixed(1)} s`} after the change (bound ${RECOVERY_BOUND_MS / 1000} s)`,
       ),
       check('no instance exited', exited.length === 0, exited.length ? `exited: ${exited.join(', ')}` : 'all kept running'),
-      check('the API answered 200 or 503, never hung or failed otherwise', unexpectedAnswers(answers) === 0, describeStatuses(answers)),
+      check(
+        'the API answered 200 or 503, never hung or failed otherwise',
+        unexpectedAnswers(answers) === 0,
+        `${describeStatuses(answers)}; p99 ${latencyQuantile(answers, 0.99)} ms, slowest ${answers.slowestMs} ms, sent ${relativeTo(answers.slowestAt, changedAt)}`,
+      ),
       check('every instance ready again afterwards', health.every((status) => status === 200), `GET /health: ${health.join(', ')}`),
       check('instances stopped cleanly', codes.every((code) => code === 0), `exit codes ${codes.join(', ')}`),
     ];
+    if (switched) {
+      checks.push(
+        check(
+          'every scheduling instance listens on the new leader',
+          listenersMs !== undefined,
+          listenersMs === undefined ? 'not within a minute' : `${(listenersMs / 1000).toFixed(1)} s after the change, through HAProxy`,
+        ),
+        check(
+          'a job created after the change runs on time',
+          lateLagMs !== undefined && lateLagMs < ON_TIME_BOUND_MS,
+          `lag ${lateLagMs === undefined ? 'never ran' : `${lateLagMs} ms`} (bound ${ON_TIME_BOUND_MS} ms)`,
+        ),
+      );
+    }
     if (stormSize > 0) checks.push(check('the storm was due at once', counts.expected >= stormSize, `${stormSize} jobs due at ${stormAt.toISOString()}`));
     return { counts, checks, recoveryMs };
   } finally {

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { AuditEntry } from '../../generated/prisma/client';
 import { AUDIT_ACTIONS } from '../audit-entry';
 import type { ChangedField } from '../field-diff';
+import { SIGN_IN_METHODS, type SignInMethod } from '../../security/principal';
 
 /** A field's value: any JSON value, null included (a description cleared). */
 const JSON_VALUE = [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: {} }, { type: 'object' }];
@@ -23,14 +24,14 @@ export class AuditEntryResponse {
   /** The API key's name, the JWT's subject, or "anonymous" when no credential is configured. @example "deploy" */
   actor: string;
   /** How the actor signed in. @example "api-key" */
-  via: string;
+  via: (typeof SIGN_IN_METHODS)[number];
   /** The client's address. @example "203.0.113.7" */
   address: string | null;
   action: (typeof AUDIT_ACTIONS)[number];
-  /** @example 1 */
-  jobId: number;
-  /** The job's name at the time. @example "Nightly report" */
-  jobName: string;
+  /** Null for a pause or resume of the whole scheduler (POST /scheduler/pause, /resume). @example 1 */
+  jobId: number | null;
+  /** The job's name at the time; null with jobId. @example "Nightly report" */
+  jobName: string | null;
   /** The run a run-now created. @example 42 */
   runId: number | null;
   /** Field by field; empty for a run-now. */
@@ -41,7 +42,7 @@ export class AuditEntryResponse {
       id: Number(entry.id),
       at: entry.at,
       actor: entry.actor,
-      via: entry.via,
+      via: entry.via as SignInMethod,
       address: entry.address,
       action: entry.action,
       jobId: entry.jobId,

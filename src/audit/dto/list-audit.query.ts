@@ -1,10 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInstantQuery } from '../../validation/instant-query';
 import { PaginationQuery } from '../../validation/pagination.query';
 import { AUDIT_ACTIONS, type AuditAction } from '../audit-entry';
-
-const DATE_TIME = { message: 'must be an ISO-8601 date-time such as 2026-03-07T00:00:00Z' };
 
 export class ListAuditQuery extends PaginationQuery {
   /** Only entries of this actor: an API key's name, a JWT's subject, or "anonymous". @example "deploy" */
@@ -28,14 +27,10 @@ export class ListAuditQuery extends PaginationQuery {
   jobId?: number;
 
   /** Only entries at or after this ISO-8601 instant. @example "2026-03-07T00:00:00Z" */
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate(DATE_TIME)
+  @IsInstantQuery()
   from?: Date;
 
   /** Only entries before this ISO-8601 instant. @example "2026-03-08T00:00:00Z" */
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate(DATE_TIME)
+  @IsInstantQuery()
   to?: Date;
 }

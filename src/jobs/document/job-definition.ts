@@ -1,22 +1,5 @@
 import type { Job } from '../../generated/prisma/client';
-import type { MISFIRE_POLICIES, OVERLAP_POLICIES } from '../dto/create-job.dto';
-
-/** A job as a document describes it: what a person defines, nothing the service computes. */
-export interface JobDefinition {
-  name: string;
-  description: string | null;
-  schedule: string;
-  timezone: string;
-  type: string;
-  params: Record<string, unknown>;
-  tags: string[];
-  isActive: boolean;
-  overlapPolicy: (typeof OVERLAP_POLICIES)[number];
-  misfirePolicy: (typeof MISFIRE_POLICIES)[number];
-  maxAttempts: number;
-  retryBackoffMs: number;
-  timeoutMs: number;
-}
+import type { JobResponse } from '../dto/job.response';
 
 /** The fields a document may set, in the order an export writes them. */
 export const DEFINITION_FIELDS = [
@@ -33,7 +16,17 @@ export const DEFINITION_FIELDS = [
   'maxAttempts',
   'retryBackoffMs',
   'timeoutMs',
-] as const satisfies readonly (keyof JobDefinition)[];
+  'maxConcurrency',
+  'jitterMs',
+  'maxCatchUp',
+  'notify',
+] as const satisfies readonly (keyof JobResponse)[];
+
+/** A job as a document describes it: what a person defines, nothing the service computes. */
+export type JobDefinition = Omit<Pick<JobResponse, (typeof DEFINITION_FIELDS)[number]>, 'schedule'> & {
+  /** Documents hold scheduled jobs only: one-off jobs (runAt) are left out of them. */
+  schedule: string;
+};
 
 /** What a field left out of a document means: the same defaults as POST /jobs (and the database's). */
 export const DEFINITION_DEFAULTS: Omit<JobDefinition, 'name' | 'schedule' | 'params'> = {
@@ -47,6 +40,10 @@ export const DEFINITION_DEFAULTS: Omit<JobDefinition, 'name' | 'schedule' | 'par
   maxAttempts: 1,
   retryBackoffMs: 1000,
   timeoutMs: 60000,
+  maxConcurrency: null,
+  jitterMs: 0,
+  maxCatchUp: 10,
+  notify: null,
 };
 
 /** Normalises whitespace so equal schedules are stored alike. */

@@ -1,10 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { Role } from '../../security/roles';
 import type { FieldChange } from '../document/apply-plan';
 
 export class JobChanges {
   /** @example "Nightly backup" */
   name: string;
-  /** Each field that differs, from its current value to the document's. @example { "schedule": { "from": "0 2 * * *", "to": "0 3 * * *" } } */
+  @ApiProperty({
+    description: "Each field that differs, from its current value to the document's.",
+    additionalProperties: {
+      type: 'object',
+      description: "A field's current value and the document's, each any JSON value.",
+      properties: { from: { description: 'The current value.' }, to: { description: "The document's value." } },
+      required: ['from', 'to'],
+    },
+    example: { schedule: { from: '0 2 * * *', to: '0 3 * * *' } },
+  })
   changes: Record<string, FieldChange>;
 }
 

@@ -1,25 +1,34 @@
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsISO8601,
   IsObject,
   IsString,
   Length,
+  Matches,
   Max,
   MaxLength,
   Min,
+  ValidateNested,
+  ValidateIf,
 } from 'class-validator';
+import { NotifyDto } from '../../alerts/dto/notify.dto';
 import { paramsShapeProblems } from '../../job-types/params-problems';
 import type { FieldProblem } from '../../validation/field-problems';
 import { Optional, OptionalNullable } from '../../validation/optional';
+import { MAX_JITTER_MS } from '../../schedules/jittered-schedule';
 import { IsCronExpression, IsTimeZone } from '../../validation/schedule.validators';
 import { IsTagList } from '../../validation/tag';
 
 export const OVERLAP_POLICIES = ['allow', 'forbid'] as const;
-export const MISFIRE_POLICIES = ['run_once', 'skip'] as const;
+export const MISFIRE_POLICIES = ['run_once', 'skip', 'run_all'] as const;
 export const DEFAULT_JOB_TYPE = 'log';
 export const MAX_CONCURRENCY = 10_000;
+export const MAX_CATCH_UP = 1_000;
+/** A date and time with its offset: without one, an instant would depend on the server's zone. */
+const ONE_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class CreateJobDto {
   /**
@@ -38,13 +47,26 @@ export class CreateJobDto {
   description?: string | null;
 
   /**
-   * Cron expression with 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first).
+   * Cron expression with 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first);
+   * required unless the job is a one-off (runAt).
    * @example "0 9 * * *"
    */
+  @ValidateIf((dto: CreateJobDto, value) => value !== undefined || dto.runAt === undefined)
   @IsString()
   @MaxLength(200)
   @IsCronExpression()
-  schedule: string;
+  schedule?: string;
+
+  /**
+   * A one-off job, instead of a schedule: the ISO-8601 instant (with Z or an offset) it runs at, once
+   * (retries included); then it becomes inactive, its history kept. Not earlier than now minus the
+   * misfire threshold. @example "2026-12-24T18:00:00Z"
+   */
+  @Optional()
+  @IsString()
+  @Matches(ONE_INSTANT, { message: 'must be an ISO-8601 date-time with Z or an offset, such as 2026-12-24T18:00:00Z' })
+  @IsISO8601({ strict: true }, { message: 'must be an ISO-8601 date-time with Z or an offset, such as 2026-12-24T18:00:00Z' })
+  runAt?: string;
 
   /**
    * IANA time zone in which the schedule is read.
@@ -90,10 +112,31 @@ export class CreateJobDto {
   @IsIn(OVERLAP_POLICIES)
   overlapPolicy?: (typeof OVERLAP_POLICIES)[number];
 
-  /** What to do with occurrences missed by more than the misfire threshold: one catch-up run, or none. */
+  /**
+   * What to do with occurrences missed by more than the misfire threshold: one catch-up run
+   * (run_once), none (skip), or each of them, oldest first, up to maxCatchUp (run_all).
+   */
   @Optional()
   @IsIn(MISFIRE_POLICIES)
   misfirePolicy?: (typeof MISFIRE_POLICIES)[number];
+
+  /** How many missed occurrences misfirePolicy run_all runs after a misfire, oldest first (1-1000). @example 10 */
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CATCH_UP)
+  maxCatchUp?: number;
+
+  /**
+   * Up to this many milliseconds of delay after each occurrence (0-3600000), derived from the job's
+   * id and the occurrence, never as far as the next occurrence: spreads jobs sharing a schedule.
+   * @example 30000
+   */
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_JITTER_MS)
+  jitterMs?: number;
 
   /** Attempts per occurrence, the first included. @example 3 */
   @Optional()
@@ -126,6 +169,16 @@ export class CreateJobDto {
   @Min(1)
   @Max(MAX_CONCURRENCY)
   maxConcurrency?: number | null;
+
+  /**
+   * Alerts: webhooks or e-mail addresses told of the job's failures, recoveries or missed
+   * occurrences; null, the default, uses the service's ALERTS_DEFAULT_NOTIFY.
+   * @example { "targets": [{ "url": "https://hooks.example.com/scheduler" }], "events": ["failed", "recovered"], "afterConsecutiveFailures": 3 }
+   */
+  @OptionalNullable()
+  @ValidateNested()
+  @Type(() => NotifyDto)
+  notify?: NotifyDto | null;
 
   /** The problems of `params` for the type named (log when none is), reported with the other fields'. */
   static companionProblems(body: Record<string, unknown>): FieldProblem[] {

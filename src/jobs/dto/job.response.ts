@@ -1,3 +1,5 @@
+import type { NotifyResponse } from '../../alerts/dto/notify.response';
+import type { Notify } from '../../alerts/notify';
 import type { Job } from '../../generated/prisma/client';
 import { MISFIRE_POLICIES, OVERLAP_POLICIES } from './create-job.dto';
 import type { RunStatus } from '../../runs/run-status';
@@ -9,8 +11,10 @@ export class JobResponse {
   name: string;
   /** @example "Send daily newsletter to users" */
   description: string | null;
-  /** @example "0 9 * * *" */
-  schedule: string;
+  /** The cron expression; null for a one-off job. @example "0 9 * * *" */
+  schedule: string | null;
+  /** A one-off job's instant (ISO-8601 UTC); null for a scheduled job. @example null */
+  runAt: Date | null;
   /** @example "UTC" */
   timezone: string;
   /** @example "log" */
@@ -30,6 +34,12 @@ export class JobResponse {
   timeoutMs: number;
   /** Runs at once, across all instances; null: unlimited with overlapPolicy allow, 1 with forbid. @example null */
   maxConcurrency: number | null;
+  /** Who hears of the job's events, every default filled in; null: the service's ALERTS_DEFAULT_NOTIFY. */
+  notify: NotifyResponse | null;
+  /** Up to this much delay after each occurrence, the same for every instance and the preview. @example 0 */
+  jitterMs: number;
+  /** How many missed occurrences misfirePolicy run_all runs, oldest first. @example 10 */
+  maxCatchUp: number;
   /** Start of the latest run (ISO-8601 UTC). */
   lastRun: Date | null;
   /** Outcome of the latest run. */
@@ -47,6 +57,7 @@ export class JobResponse {
       name: job.name,
       description: job.description,
       schedule: job.schedule,
+      runAt: job.runAt,
       timezone: job.timezone,
       type: job.type,
       params: job.params as Record<string, unknown>,
@@ -58,6 +69,9 @@ export class JobResponse {
       retryBackoffMs: job.retryBackoffMs,
       timeoutMs: job.timeoutMs,
       maxConcurrency: job.maxConcurrency,
+      notify: job.notify as Notify | null,
+      jitterMs: job.jitterMs,
+      maxCatchUp: job.maxCatchUp,
       lastRun: job.lastRun,
       lastStatus: job.lastStatus,
       nextRun: job.nextRun,

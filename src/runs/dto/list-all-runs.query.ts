@@ -1,12 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDate, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { CommaListQuery } from '../../validation/comma-list-query';
+import { IsInstantQuery } from '../../validation/instant-query';
 import { PaginationQuery } from '../../validation/pagination.query';
 import { IsTag } from '../../validation/tag';
 import { RUN_STATUSES, type RunStatus } from '../run-status';
-
-const DATE_MESSAGE = 'must be an ISO-8601 date-time such as 2026-03-07T00:00:00Z';
 
 /** GET /runs: a job's history filters, across jobs. */
 export class ListAllRunsQuery extends PaginationQuery {
@@ -34,14 +33,10 @@ export class ListAllRunsQuery extends PaginationQuery {
   tag?: string;
 
   /** Only runs whose occurrence (scheduledFor) is at or after this instant. @example "2026-03-07T00:00:00Z" */
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: DATE_MESSAGE })
+  @IsInstantQuery()
   from?: Date;
 
   /** Only runs whose occurrence (scheduledFor) is before this instant. @example "2026-03-08T00:00:00Z" */
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: DATE_MESSAGE })
+  @IsInstantQuery()
   to?: Date;
 }

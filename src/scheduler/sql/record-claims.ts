@@ -7,7 +7,7 @@ export type ClaimedStatus = 'running' | 'queued';
 
 /**
  * Second half of the claim for due jobs, in the transaction that locked them (selectDueWork): moves each job to its next
- * occurrence and inserts its runs, in one statement. Running rows get this instance's id and a
+ * occurrence (a one-off job, which has none, becomes inactive) and inserts its runs, in one statement. Running rows get this instance's id and a
  * lease; queued rows get the time they were queued (run_at), for the republisher. The unique key
  * (job_id, scheduled_for, attempt) makes a second run of an occurrence impossible, whatever
  * happens above it.
@@ -43,6 +43,7 @@ export async function recordClaims(
        UPDATE jobs j
           SET next_run = c.next_run,
               schedule_error = c.schedule_error,
+              is_active = j.is_active AND j.schedule IS NOT NULL,
               last_run = CASE WHEN c.starts AND $4 = 'running' THEN $5::timestamptz ELSE j.last_run END,
               last_status = CASE WHEN c.starts THEN $4::"RunStatus" ELSE j.last_status END
          FROM claim c

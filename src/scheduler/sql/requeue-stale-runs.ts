@@ -5,7 +5,7 @@ import type { Queryable } from './queryable';
  * lost, or never sent because the instance died between commit and publish) are stamped as queued
  * anew and returned, to be published again. SKIP LOCKED keeps two schedulers off the same rows.
  */
-export async function requeueStaleRuns(pool: Queryable, olderThanMs: number, limit: number, now?: Date): Promise<number[]> {
+export async function requeueStaleRuns(pool: Queryable, olderThanMs: number, limit: number, now: Date | null): Promise<number[]> {
   const { rows } = await pool.query<{ id: string }>(
     `UPDATE job_runs SET run_at = coalesce($3::timestamptz, now())
       WHERE id IN (
@@ -16,7 +16,7 @@ export async function requeueStaleRuns(pool: Queryable, olderThanMs: number, lim
            FOR UPDATE SKIP LOCKED
       )
      RETURNING id`,
-    [olderThanMs, limit, now ?? null],
+    [olderThanMs, limit, now],
   );
   return rows.map((row) => Number(row.id));
 }

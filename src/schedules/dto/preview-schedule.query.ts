@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinDate } from 'class-validator';
 import { IsCronExpression, IsTimeZone } from '../../validation/schedule.validators';
+import { MAX_JITTER_MS } from '../jittered-schedule';
 
 /**
  * Near the start of representable time the civil-time arithmetic leaves what Date can hold; no one
@@ -40,8 +41,8 @@ export class PreviewScheduleQuery {
   from?: Date;
 
   /**
-   * The job id that `H` derives its values from (GET /jobs/:id/next-runs uses the job's own);
-   * required when the schedule uses H. @example 42
+   * The job id that `H` and the jitter derive their values from (GET /jobs/:id/next-runs uses the
+   * job's own); required when the schedule uses H or jitterMs is above 0. @example 42
    */
   @ApiProperty({ required: false })
   @IsOptional()
@@ -50,4 +51,13 @@ export class PreviewScheduleQuery {
   @Min(1)
   @Max(2_147_483_647)
   seed?: number;
+
+  /** The job's jitterMs (0-3600000): each occurrence delayed as the scheduler delays it. @example 30000 */
+  @ApiProperty({ required: false })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_JITTER_MS)
+  jitterMs: number = 0;
 }

@@ -5,6 +5,7 @@ import { followLink, href, useLocation } from '../router';
 import { JobFormPage } from './JobFormPage';
 import { JobPage } from './JobPage';
 import { JobsPage } from './JobsPage';
+import { PauseButton, PausedBanner, useMaintenance } from './MaintenanceSwitch';
 import { RECENT_FAILURES_PATH, RunsPage } from './RunsPage';
 import { TokenDialog } from './TokenDialog';
 
@@ -23,6 +24,7 @@ export function App() {
   const onFailures = target.view === 'runs' && `/runs?${location.query.toString()}` === RECENT_FAILURES_PATH;
   const [message, setMessage] = useState<string | undefined>();
   const [signedIn, setSignedIn] = useState(hasToken());
+  const maintenance = useMaintenance();
   const main = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
 
@@ -75,6 +77,7 @@ export function App() {
           <a href="/api" class="external">
             API docs
           </a>
+          <PauseButton maintenance={maintenance} />
           {signedIn && (
             <button type="button" class="link-button" onClick={forgetToken}>
               Forget token
@@ -86,6 +89,7 @@ export function App() {
         {message && <p class="flash-message">{message}</p>}
       </div>
       <main id="main" ref={main} class="page">
+        <PausedBanner maintenance={maintenance} />
         {target.view === 'jobs' && <JobsPage query={location.query} />}
         {target.view === 'runs' && <RunsPage query={location.query} />}
         {target.view === 'create' && <JobFormPage />}

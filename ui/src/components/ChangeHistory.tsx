@@ -2,8 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { usePolling } from '../hooks';
 import type { AuditAction, AuditEntry, ChangedField } from '../types';
-import { ErrorBanner } from './ErrorBanner';
-import { Pagination } from './JobsPage';
+import { PagedTable } from './PagedTable';
 import { Time } from './Time';
 
 const PAGE_SIZE = 10;
@@ -15,6 +14,8 @@ const ACTIONS: Record<AuditAction, string> = {
   pause: 'Paused',
   resume: 'Resumed',
   run: 'Run now',
+  cancel: 'Cancelled a run',
+  backfill: 'Backfill',
 };
 
 /** Who changed the job, when, from where, and what, newest first (the service's audit log). */
@@ -23,42 +24,27 @@ export function ChangeHistory({ jobId, jobName, now, jobVersion }: { jobId: numb
   const filters = { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
   // A change moves the job's updatedAt: the key change loads the page at once.
   const changes = usePolling(() => api.listChanges(jobId, filters), `${jobId}-${page}-${jobVersion}`, 5000);
-  const data = changes.data;
   return (
     <section aria-labelledby="changes-title" class="changes">
       <h2 id="changes-title">Changes</h2>
-      <ErrorBanner error={changes.error} prefix="Could not load the changes:" onRetry={changes.reload} />
-      {!data && !changes.error && <p class="muted">Loading changes…</p>}
-      {data && data.total === 0 && <p class="empty">No changes recorded.</p>}
-      {data && data.data.length > 0 && (
-        <>
-          <table class="table changes-table">
-            <caption class="visually-hidden">Changes to {jobName}, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">What changed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.map((entry) => (
-                <ChangeRow entry={entry} now={now} key={entry.id} />
-              ))}
-            </tbody>
-          </table>
-          <Pagination
-            page={page}
-            pages={Math.max(1, Math.ceil(data.total / PAGE_SIZE))}
-            total={data.total}
-            offset={data.offset}
-            shown={data.data.length}
-            noun="changes"
-            onPage={setPage}
-          />
-        </>
-      )}
+      <PagedTable
+        loaded={changes}
+        noun="changes"
+        caption={`Changes to ${jobName}, newest first`}
+        class="changes-table"
+        columns={['When', 'Who', 'Action', 'What changed']}
+        empty="No changes recorded."
+        page={page}
+        pageSize={PAGE_SIZE}
+        onPage={setPage}
+        rows={(entries) => (
+          <tbody>
+            {entries.map((entry) => (
+              <ChangeRow entry={entry} now={now} key={entry.id} />
+            ))}
+          </tbody>
+        )}
+      />
     </section>
   );
 }

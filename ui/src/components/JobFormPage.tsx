@@ -5,7 +5,7 @@ import { describeSchedule, VIEWER_ZONE } from '../format';
 import { flash } from '../flash';
 import { useDebounced, useSchedulePreview } from '../hooks';
 import { followLink, href, navigate } from '../router';
-import { JOB_TYPES } from '../types';
+import { JOB_TYPES, type Job } from '../types';
 import { Breadcrumb } from './Breadcrumb';
 import { ErrorBanner } from './ErrorBanner';
 import { EMPTY_FORM, formFromJob, inputFromForm, type FormState } from './job-form-state';
@@ -16,6 +16,7 @@ const LABELS: Record<string, string> = {
   name: 'Name',
   description: 'Description',
   schedule: 'Schedule',
+  runAt: 'Runs at',
   timezone: 'Time zone',
   type: 'Type',
   tags: 'Tags',
@@ -34,6 +35,8 @@ const LABELS: Record<string, string> = {
   isActive: 'Active',
   overlapPolicy: 'Overlapping runs',
   misfirePolicy: 'Missed runs',
+  maxCatchUp: 'Catch-up limit',
+  jitterMs: 'Jitter (ms)',
   maxAttempts: 'Attempts',
   retryBackoffMs: 'Retry backoff (ms)',
   timeoutMs: 'Timeout (ms)',
@@ -64,21 +67,26 @@ const TIME_ZONES = (() => {
 export function JobFormPage({ id }: { id?: number }) {
   const editing = id !== undefined;
   const [form, setForm] = useState<FormState | undefined>(editing ? undefined : EMPTY_FORM);
-  /** The name the job has in the service, for the breadcrumb, whatever the form says meanwhile. */
-  const [savedName, setSavedName] = useState('');
+  /** The job as the service has it: its name for the breadcrumb, whatever the form says meanwhile. */
+  const [saved, setSaved] = useState<Job | undefined>();
   const [loadError, setLoadError] = useState<ApiError | undefined>();
   const [problems, setProblems] = useState<FieldProblem[]>([]);
   const [saving, setSaving] = useState(false);
   const summary = useRef<HTMLDivElement>(null);
+  /** The types this service accepts new jobs of (shell only with SHELL_JOBS_ENABLED); all until it says. */
+  const [offered, setOffered] = useState<readonly string[]>(JOB_TYPES);
 
   useEffect(() => {
     document.title = `${editing ? 'Edit job' : 'New job'} · Scheduler`;
     if (id !== undefined)
       api.getJob(id).then((job) => {
         setForm(formFromJob(job));
-        setSavedName(job.name);
+        setSaved(job);
       }, setLoadError);
   }, [id]);
+  useEffect(() => {
+    api.listJobTypes().then((types) => setOffered(JOB_TYPES.filter((type) => types.some((known) => known.type === type && known.available))), () => undefined);
+  }, []);
   useEffect(() => {
     if (problems.length) summary.current?.focus();
   }, [problems]);
@@ -108,7 +116,7 @@ export function JobFormPage({ id }: { id?: number }) {
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const { input, problems: local } = inputFromForm(form);
+    const { input, problems: local } = inputFromForm(form, saved);
     if (local.length) return setProblems(local);
     setSaving(true);
     try {
@@ -134,6 +142,12 @@ export function JobFormPage({ id }: { id?: number }) {
   const area = (key: keyof FormState, name: string, rows = 3) => (props: ControlProps) => (
     <textarea {...props} rows={rows} value={form[key] as string} onInput={(event) => update(key, event.currentTarget.value, name)} />
   );
+  const radio = (value: FormState['timing'], label: string) => (
+    <label class="radio">
+      <input type="radio" name="timing" value={value} checked={form.timing === value} onChange={() => update('timing', value, 'timing')} />
+      {label}
+    </label>
+  );
   const choice = (key: keyof FormState, name: string, options: [string, string][]) => (props: ControlProps) => (
     <select {...props} value={form[key] as string} onChange={(event) => update(key, event.currentTarget.value, name)}>
       {options.map(([value, label]) => (
@@ -143,7 +157,8 @@ export function JobFormPage({ id }: { id?: number }) {
       ))}
     </select>
   );
-  const types = (JOB_TYPES as readonly string[]).includes(form.type) ? [...JOB_TYPES] : [...JOB_TYPES, form.type];
+  // A job of a type no longer offered (a shell job after SHELL_JOBS_ENABLED was turned off) keeps it in the list.
+  const types = offered.includes(form.type) ? [...offered] : [...offered, form.type];
   const schedule = form.schedule.trim();
   const scheduleProblem =
     preview?.schedule === schedule && 'error' in preview ? preview.error.fields.find((problem) => problem.field === 'schedule')?.message : undefined;
@@ -153,7 +168,7 @@ export function JobFormPage({ id }: { id?: number }) {
   return (
     <section aria-labelledby="form-title">
       {id !== undefined ? (
-        <Breadcrumb trail={[{ label: 'Jobs', path: '/' }, { label: savedName, path: `/jobs/${id}` }]} current="Edit" />
+        <Breadcrumb trail={[{ label: 'Jobs', path: '/' }, { label: saved?.name ?? '', path: `/jobs/${id}` }]} current="Edit" />
       ) : (
         <Breadcrumb trail={[{ label: 'Jobs', path: '/' }]} current="New job" />
       )}
@@ -210,39 +225,50 @@ export function JobFormPage({ id }: { id?: number }) {
 
         <fieldset class="schedule-fieldset">
           <legend>Schedule</legend>
-          <div class="schedule-grid">
-            <div>
-              {field(
-                'schedule',
-                text('schedule', 'schedule', { required: true, autoComplete: 'off', spellcheck: false, placeholder: '0 9 * * 1-5', class: 'mono' }),
-                {
-                  label: 'Schedule (cron)',
-                  hint: '5 fields: minute hour day-of-month month day-of-week; or 6 with seconds first.',
-                  below: (
-                    <p class="schedule-description" id="field-schedule-description" aria-live="polite">
-                      {scheduleDescription(schedule, description, scheduleProblem, preview?.schedule === schedule)}
-                    </p>
-                  ),
-                },
-              )}
-              {field('timezone', text('timezone', 'timezone', { list: 'time-zones', autoComplete: 'off', spellcheck: false }), {
-                label: 'Time zone',
-                hint: 'The IANA zone the schedule is read in: pick one from the list as you type (UTC, Europe/Paris…), or type any zone the service knows.',
-                after:
-                  VIEWER_ZONE && VIEWER_ZONE !== form.timezone ? (
-                    <button type="button" class="link-button small" onClick={() => update('timezone', VIEWER_ZONE, 'timezone')}>
-                      Use my time zone ({VIEWER_ZONE})
-                    </button>
-                  ) : undefined,
-              })}
-              <datalist id="time-zones">
-                {TIME_ZONES.map((zone) => (
-                  <option value={zone} key={zone} />
-                ))}
-              </datalist>
-            </div>
-            <SchedulePreview schedule={debouncedSchedule} answer={preview} />
+          <div class="field" role="radiogroup" aria-label="When it runs">
+            {radio('schedule', 'On a schedule')}
+            {radio('once', 'Once, at a given time')}
           </div>
+          {form.timing === 'once' &&
+            field('runAt', text('runAt', 'runAt', { type: 'datetime-local', step: 1, required: true }), {
+              label: 'Runs at',
+              hint: `In your time zone${VIEWER_ZONE ? ` (${VIEWER_ZONE})` : ''}; the job runs once, retries included, then becomes inactive.`,
+            })}
+          {form.timing === 'schedule' && (
+            <div class="schedule-grid">
+              <div>
+                {field(
+                  'schedule',
+                  text('schedule', 'schedule', { required: true, autoComplete: 'off', spellcheck: false, placeholder: '0 9 * * 1-5', class: 'mono' }),
+                  {
+                    label: 'Schedule (cron)',
+                    hint: '5 fields: minute hour day-of-month month day-of-week; or 6 with seconds first.',
+                    below: (
+                      <p class="schedule-description" id="field-schedule-description" aria-live="polite">
+                        {scheduleDescription(schedule, description, scheduleProblem, preview?.schedule === schedule)}
+                      </p>
+                    ),
+                  },
+                )}
+                {field('timezone', text('timezone', 'timezone', { list: 'time-zones', autoComplete: 'off', spellcheck: false }), {
+                  label: 'Time zone',
+                  hint: 'The IANA zone the schedule is read in: pick one from the list as you type (UTC, Europe/Paris…), or type any zone the service knows.',
+                  after:
+                    VIEWER_ZONE && VIEWER_ZONE !== form.timezone ? (
+                      <button type="button" class="link-button small" onClick={() => update('timezone', VIEWER_ZONE, 'timezone')}>
+                        Use my time zone ({VIEWER_ZONE})
+                      </button>
+                    ) : undefined,
+                })}
+                <datalist id="time-zones">
+                  {TIME_ZONES.map((zone) => (
+                    <option value={zone} key={zone} />
+                  ))}
+                </datalist>
+              </div>
+              <SchedulePreview schedule={debouncedSchedule} answer={preview} />
+            </div>
+          )}
         </fieldset>
 
         <fieldset>
@@ -356,9 +382,21 @@ export function JobFormPage({ id }: { id?: number }) {
               choice('misfirePolicy', 'misfirePolicy', [
                 ['run_once', 'Run once to catch up'],
                 ['skip', 'Skip them'],
+                ['run_all', 'Run each, oldest first, up to the catch-up limit'],
               ]),
               { label: 'Missed runs', hint: 'Occurrences missed while no instance was up.' },
             )}
+          </div>
+          <div class="grid-2">
+            {field('jitterMs', text('jitterMs', 'jitterMs', { type: 'number', min: 0, max: 3_600_000, inputMode: 'numeric' }), {
+              label: 'Jitter (ms)',
+              hint: 'Up to this long after each occurrence, the same for every instance: spreads jobs sharing a schedule.',
+            })}
+            {form.misfirePolicy === 'run_all' &&
+              field('maxCatchUp', text('maxCatchUp', 'maxCatchUp', { type: 'number', min: 1, max: 1000, inputMode: 'numeric' }), {
+                label: 'Catch-up limit',
+                hint: 'At most this many missed runs, oldest first (1–1000).',
+              })}
           </div>
         </fieldset>
 

@@ -5,6 +5,7 @@ import { flash } from '../flash';
 import { useNow, usePolling } from '../hooks';
 import { followLink, href, navigate } from '../router';
 import type { Job } from '../types';
+import { AlertHistory } from './AlertHistory';
 import { Breadcrumb } from './Breadcrumb';
 import { ChangeHistory } from './ChangeHistory';
 import { Dialog } from './Dialog';
@@ -139,7 +140,7 @@ export function JobPage({ id }: { id: number }) {
         <div class="card">
           <h2 class="card-title">Schedule</h2>
           <p class="card-value">
-            <code>{data.schedule}</code>
+            <code>{data.schedule ?? 'one-off'}</code>
           </p>
           <p class="small">
             {description ?? 'Custom expression'} ({data.timezone})
@@ -153,6 +154,8 @@ export function JobPage({ id }: { id: number }) {
         <UpcomingRuns job={data} now={now} />
         <Settings job={data} />
       </div>
+
+      <AlertHistory jobId={id} jobName={data.name} now={now} jobVersion={`${data.updatedAt}-${data.lastRun ?? ''}-${data.lastStatus ?? ''}`} />
 
       <ChangeHistory jobId={id} jobName={data.name} now={now} jobVersion={`${data.updatedAt}-${data.lastRun ?? ''}`} />
 
@@ -198,6 +201,12 @@ function UpcomingRuns({ job, now }: { job: Job; now: number }) {
   );
 }
 
+function missedRuns(job: Job): string {
+  if (job.misfirePolicy === 'skip') return 'skipped';
+  if (job.misfirePolicy === 'run_all') return `each run, oldest first, up to ${job.maxCatchUp}`;
+  return 'one catch-up run';
+}
+
 function Settings({ job }: { job: Job }) {
   const params = JSON.stringify(job.params, null, 2);
   return (
@@ -213,7 +222,9 @@ function Settings({ job }: { job: Job }) {
         <dt>Overlapping runs</dt>
         <dd>{job.overlapPolicy === 'forbid' ? 'skipped while one is running' : 'allowed'}</dd>
         <dt>Missed runs</dt>
-        <dd>{job.misfirePolicy === 'skip' ? 'skipped' : 'one catch-up run'}</dd>
+        <dd>{missedRuns(job)}</dd>
+        <dt>Jitter</dt>
+        <dd>{job.jitterMs === 0 ? <span class="muted">none</span> : `up to ${milliseconds(job.jitterMs)} after each occurrence`}</dd>
         <dt>Attempts</dt>
         <dd>
           {job.maxAttempts}

@@ -4,7 +4,7 @@ import { describeSchedule, hasSecondsField, VIEWER_ZONE } from '../format';
 import { useDebounced, useNow, usePolling } from '../hooks';
 import { flash } from '../flash';
 import { followLink, href, navigate } from '../router';
-import { JOB_TYPES, type Job, type RecentRuns } from '../types';
+import { asRunStatus, JOB_TYPES, type Job, type Page, type RecentRuns } from '../types';
 import { ErrorBanner } from './ErrorBanner';
 import { RunStatusOptions } from './RunStatusOptions';
 import { RunStrip } from './RunStrip';
@@ -60,14 +60,14 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
     search: state.search || undefined,
     isActive: state.active === '' ? undefined : state.active === 'true',
     type: state.type || undefined,
-    lastStatus: state.last || undefined,
+    lastStatus: asRunStatus(state.last),
     tag: state.tag || undefined,
     limit: PAGE_SIZE,
     offset: (state.page - 1) * PAGE_SIZE,
   };
   const jobs = usePolling(() => api.listJobs(filters), JSON.stringify(filters), REFRESH_MS);
   const page = jobs.data;
-  const pages = page ? Math.max(1, Math.ceil(page.total / PAGE_SIZE)) : 1;
+  const pages = page ? pageCount(page, PAGE_SIZE) : 1;
   // One request for the strips of the whole page, refreshed with it.
   const jobIds = page?.data.map((job) => job.id) ?? [];
   const recent = usePolling<RecentRuns[]>(
@@ -215,10 +215,8 @@ export function JobsPage({ query }: { query: URLSearchParams }) {
           </table>
           <Pagination
             page={state.page}
-            pages={pages}
-            total={page.total}
-            offset={page.offset}
-            shown={page.data.length}
+            results={page}
+            pageSize={PAGE_SIZE}
             noun="jobs"
             onPage={(to) => navigate(writeQuery({ ...state, page: to }), { replace: false })}
           />
@@ -251,8 +249,14 @@ function JobRow(props: { job: Job; now: number; recent: RecentRuns['runs'] | und
         )}
       </th>
       <td data-label="Schedule">
-        <code>{job.schedule}</code>
-        {description && <div class="small schedule-description">{description}</div>}
+        <code>{job.schedule ?? 'one-off'}</code>
+        {job.runAt ? (
+          <div class="small schedule-description run-at">
+            once, at <Time iso={job.runAt} relative={false} seconds />
+          </div>
+        ) : (
+          description && <div class="small schedule-description">{description}</div>
+        )}
       </td>
       <td data-label="Job’s time zone">{job.timezone}</td>
       <td data-label="Next run, your time" class="next-run">
@@ -287,16 +291,14 @@ function JobRow(props: { job: Job; now: number; recent: RecentRuns['runs'] | und
   );
 }
 
-export function Pagination(props: {
-  page: number;
-  pages: number;
-  total: number;
-  offset: number;
-  shown: number;
-  noun: string;
-  onPage: (page: number) => void;
-}) {
-  const { page, pages, total, offset, shown, noun, onPage } = props;
+/** How many pages of `pageSize` hold the results; one when there are none. */
+export const pageCount = (results: Page<unknown>, pageSize: number) => Math.max(1, Math.ceil(results.total / pageSize));
+
+export function Pagination(props: { page: number; results: Page<unknown>; pageSize: number; noun: string; onPage: (page: number) => void }) {
+  const { page, results, pageSize, noun, onPage } = props;
+  const { total, offset } = results;
+  const shown = results.data.length;
+  const pages = pageCount(results, pageSize);
   return (
     <nav class="pagination" aria-label={`Pages of ${noun}`}>
       <p class="muted" aria-live="polite">

@@ -2,9 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { duration } from '../format';
 import { usePolling } from '../hooks';
-import type { Run } from '../types';
-import { ErrorBanner } from './ErrorBanner';
-import { Pagination } from './JobsPage';
+import { asRunStatus, type Run } from '../types';
+import { CancelRunButton, isCancellable } from './CancelRun';
+import { type Column, PagedTable } from './PagedTable';
 import { groupByOccurrence, lagMs } from './run-occurrences';
 import { RunStatusOptions } from './RunStatusOptions';
 import { FAILURES, StatusBadge, statusLabel } from './StatusBadge';
@@ -12,6 +12,16 @@ import { Time } from './Time';
 
 const PAGE_SIZE = 20;
 const UNFINISHED = new Set(['queued', 'running', 'retry_pending']);
+const COLUMNS: Column[] = [
+  'Scheduled for',
+  'Status',
+  'Started',
+  { label: 'Lag', title: 'How late the run started: its start minus its scheduled time' },
+  'Duration',
+  'Attempt',
+  'Instance',
+  { label: 'Details', hidden: true },
+];
 
 /**
  * A job's runs, newest first, one page at a time, the attempts of one occurrence grouped under it;
@@ -22,7 +32,7 @@ export function RunHistory(props: { jobId: number; jobName: string; now: number;
   const [status, setStatus] = useState('');
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
-  const filters = { status: status || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
+  const filters = { status: asRunStatus(status), limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE };
   // The job's lastRun moving means a new run exists: the key change loads the page at once.
   const runs = usePolling(() => api.listRuns(jobId, filters), `${jobId}-${JSON.stringify(filters)}-${jobVersion}`, fast ? 1000 : 5000);
   const data = runs.data;
@@ -55,54 +65,42 @@ export function RunHistory(props: { jobId: number; jobName: string; now: number;
           </select>
         </div>
       </div>
-      <ErrorBanner error={runs.error} prefix="Could not load the runs:" onRetry={runs.reload} />
-      {!data && !runs.error && <p class="muted">Loading runs…</p>}
-      {data && data.total === 0 && <p class="empty">{status ? `No ${statusLabel(status as Run['status'])} runs.` : 'No runs yet. “Run now” starts one.'}</p>}
-      {data && data.data.length > 0 && (
-        <>
-          <table class="table runs-table">
-            <caption class="visually-hidden">Runs of {jobName}, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Scheduled for</th>
-                <th scope="col">Status</th>
-                <th scope="col">Started</th>
-                <th scope="col" title="How late the run started: its start minus its scheduled time">
-                  Lag
-                </th>
-                <th scope="col">Duration</th>
-                <th scope="col">Attempt</th>
-                <th scope="col">Instance</th>
-                <th scope="col">
-                  <span class="visually-hidden">Details</span>
-                </th>
-              </tr>
-            </thead>
-            {groupByOccurrence(data.data).map(({ scheduledFor, attempts }) => (
-              <tbody class="occurrence" data-scheduled-for={scheduledFor} key={scheduledFor}>
-                {attempts.map((run, index) => (
-                  <RunRows run={run} retry={index > 0} now={now} open={open.has(run.id)} onToggle={() => toggle(run.id)} key={run.id} />
-                ))}
-              </tbody>
-            ))}
-          </table>
-          <Pagination
-            page={page}
-            pages={Math.max(1, Math.ceil(data.total / PAGE_SIZE))}
-            total={data.total}
-            offset={data.offset}
-            shown={data.data.length}
-            noun="runs"
-            onPage={setPage}
-          />
-        </>
-      )}
+      <PagedTable
+        loaded={runs}
+        noun="runs"
+        caption={`Runs of ${jobName}, newest first`}
+        class="runs-table"
+        columns={COLUMNS}
+        empty={status ? `No ${statusLabel(status as Run['status'])} runs.` : 'No runs yet. “Run now” starts one.'}
+        page={page}
+        pageSize={PAGE_SIZE}
+        onPage={setPage}
+        rows={(items) =>
+          groupByOccurrence(items).map(({ scheduledFor, attempts }) => (
+            <tbody class="occurrence" data-scheduled-for={scheduledFor} key={scheduledFor}>
+              {attempts.map((run, index) => (
+                <RunRows
+                  run={run}
+                  jobName={jobName}
+                  retry={index > 0}
+                  now={now}
+                  open={open.has(run.id)}
+                  onToggle={() => toggle(run.id)}
+                  onCancelled={runs.reload}
+                  key={run.id}
+                />
+              ))}
+            </tbody>
+          ))
+        }
+      />
     </section>
   );
 }
 
 /** A run's row, and its details when open; a retry sits under the attempt before it, in the same occurrence. */
-function RunRows({ run, retry, now, open, onToggle }: { run: Run; retry: boolean; now: number; open: boolean; onToggle: () => void }) {
+function RunRows(props: { run: Run; jobName: string; retry: boolean; now: number; open: boolean; onToggle: () => void; onCancelled: () => void }) {
+  const { run, jobName, retry, now, open, onToggle, onCancelled } = props;
   const failed = FAILURES.includes(run.status);
   const detailsId = `run-${run.id}-details`;
   const lag = lagMs(run);
@@ -136,6 +134,7 @@ function RunRows({ run, retry, now, open, onToggle }: { run: Run; retry: boolean
           {run.instanceId ?? <span class="muted">—</span>}
         </td>
         <td class="cell-action">
+          {isCancellable(run) && <CancelRunButton run={run} label={`“${jobName}”`} onDone={onCancelled} />}
           <button type="button" class="button button--small" aria-expanded={open} aria-controls={detailsId} onClick={onToggle}>
             {open ? 'Hide' : 'Details'}
             <span class="visually-hidden"> of run {run.id}</span>

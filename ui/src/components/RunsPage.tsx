@@ -3,8 +3,8 @@ import { api } from '../api';
 import { duration } from '../format';
 import { useNow, usePolling } from '../hooks';
 import { followLink, href, navigate } from '../router';
-import { ErrorBanner } from './ErrorBanner';
-import { Pagination } from './JobsPage';
+import { CancelRunButton, isCancellable } from './CancelRun';
+import { PagedTable } from './PagedTable';
 import { RunStatusOptions } from './RunStatusOptions';
 import { FAILURES, StatusBadge } from './StatusBadge';
 import { Time } from './Time';
@@ -55,7 +55,6 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
       offset: (state.page - 1) * PAGE_SIZE,
     });
   const runs = usePolling(fetchPage, JSON.stringify(state), REFRESH_MS);
-  const data = runs.data;
   const setFilter = (changes: Partial<ReturnType<typeof readQuery>>) => navigate(writeQuery({ ...state, page: 1, ...changes }), { replace: true });
 
   return (
@@ -86,60 +85,45 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
           </select>
         </div>
       </form>
-      <ErrorBanner error={runs.error} prefix={data ? 'Could not refresh the runs:' : 'Could not load the runs:'} onRetry={runs.reload} />
-      {!data && !runs.error && <p class="muted">Loading runs…</p>}
-      {data && data.total === 0 && <p class="empty">No run matches these filters.</p>}
-      {data && data.data.length > 0 && (
-        <>
-          <table class="table all-runs-table">
-            <caption class="visually-hidden">Runs of every job, newest first, {data.total} in all</caption>
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">Scheduled for</th>
-                <th scope="col">Status</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Attempt</th>
-                <th scope="col">Instance</th>
+      <PagedTable
+        loaded={runs}
+        noun="runs"
+        caption={`Runs of every job, newest first, ${runs.data?.total ?? 0} in all`}
+        class="all-runs-table"
+        columns={['Job', 'Scheduled for', 'Status', 'Duration', 'Attempt', 'Instance', { label: 'Actions', hidden: true }]}
+        empty="No run matches these filters."
+        page={state.page}
+        pageSize={PAGE_SIZE}
+        onPage={(to) => navigate(writeQuery({ ...state, page: to }))}
+        rows={(items) => (
+          <tbody>
+            {items.map((run) => (
+              <tr class={FAILURES.includes(run.status) ? 'row--failed' : undefined} data-run-id={run.id} data-status={run.status} key={run.id}>
+                <th scope="row" data-label="Job">
+                  <a href={href(`/jobs/${run.jobId}`)} onClick={(event) => followLink(event, `/jobs/${run.jobId}`)}>
+                    {run.jobName}
+                  </a>
+                </th>
+                <td data-label="Scheduled for">
+                  <Time iso={run.scheduledFor} now={now} seconds />
+                </td>
+                <td data-label="Status">
+                  <StatusBadge status={run.status} />
+                  {run.error && <div class="small error-preview">{run.error.split('\n', 1)[0]}</div>}
+                </td>
+                <td data-label="Duration" class="nowrap">
+                  {duration(run.durationMs)}
+                </td>
+                <td data-label="Attempt">{run.attempt}</td>
+                <td data-label="Instance" class="mono small">
+                  {run.instanceId ?? <span class="muted">—</span>}
+                </td>
+                <td class="cell-action">{isCancellable(run) && <CancelRunButton run={run} label={`“${run.jobName}”`} onDone={runs.reload} />}</td>
               </tr>
-            </thead>
-            <tbody>
-              {data.data.map((run) => (
-                <tr class={FAILURES.includes(run.status) ? 'row--failed' : undefined} data-run-id={run.id} data-status={run.status} key={run.id}>
-                  <th scope="row" data-label="Job">
-                    <a href={href(`/jobs/${run.jobId}`)} onClick={(event) => followLink(event, `/jobs/${run.jobId}`)}>
-                      {run.jobName}
-                    </a>
-                  </th>
-                  <td data-label="Scheduled for">
-                    <Time iso={run.scheduledFor} now={now} seconds />
-                  </td>
-                  <td data-label="Status">
-                    <StatusBadge status={run.status} />
-                    {run.error && <div class="small error-preview">{run.error.split('\n', 1)[0]}</div>}
-                  </td>
-                  <td data-label="Duration" class="nowrap">
-                    {duration(run.durationMs)}
-                  </td>
-                  <td data-label="Attempt">{run.attempt}</td>
-                  <td data-label="Instance" class="mono small">
-                    {run.instanceId ?? <span class="muted">—</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pagination
-            page={state.page}
-            pages={Math.max(1, Math.ceil(data.total / PAGE_SIZE))}
-            total={data.total}
-            offset={data.offset}
-            shown={data.data.length}
-            noun="runs"
-            onPage={(to) => navigate(writeQuery({ ...state, page: to }))}
-          />
-        </>
-      )}
+            ))}
+          </tbody>
+        )}
+      />
     </section>
   );
 }

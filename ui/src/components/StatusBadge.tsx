@@ -23,6 +23,7 @@ const LOOK: Record<RunStatus, { icon: JSX.Element; label: string }> = {
   retry_pending: { icon: <path d="M13 8a5 5 0 1 1-1.6-3.7M13 2.3v2.9h-2.9" />, label: 'retry pending' },
   running: { icon: <circle cx="8" cy="8" r="4" fill="currentColor" />, label: 'running' },
   queued: { icon: <circle cx="8" cy="8" r="4" />, label: 'queued' },
+  cancelled: { icon: <rect x="4.5" y="4.5" width="7" height="7" rx="1" />, label: 'cancelled' },
 };
 
 export const FAILURES: readonly RunStatus[] = ['failed', 'timed_out', 'abandoned'];

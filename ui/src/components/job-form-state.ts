@@ -5,7 +5,11 @@ import { JOB_TYPES, type Job, type JobInput } from '../types';
 export interface FormState {
   name: string;
   description: string;
+  /** A job runs on a cron schedule, or once at runAt (a one-off job). */
+  timing: 'schedule' | 'once';
   schedule: string;
+  /** The one-off instant in the viewer's zone, as a datetime-local input holds it (2026-12-24T18:00). */
+  runAt: string;
   timezone: string;
   type: string;
   /** Comma-separated. */
@@ -13,6 +17,8 @@ export interface FormState {
   isActive: boolean;
   overlapPolicy: string;
   misfirePolicy: string;
+  maxCatchUp: string;
+  jitterMs: string;
   maxAttempts: string;
   retryBackoffMs: string;
   timeoutMs: string;
@@ -35,13 +41,17 @@ export interface FormState {
 export const EMPTY_FORM: FormState = {
   name: '',
   description: '',
+  timing: 'schedule',
   schedule: '',
+  runAt: '',
   timezone: 'UTC',
   type: 'log',
   tags: '',
   isActive: true,
   overlapPolicy: 'allow',
   misfirePolicy: 'run_once',
+  maxCatchUp: '10',
+  jitterMs: '0',
   maxAttempts: '1',
   retryBackoffMs: '1000',
   timeoutMs: '60000',
@@ -66,19 +76,23 @@ const pairs = (value: unknown, separator: string) =>
     .join('\n');
 
 export function formFromJob(job: Job): FormState {
-  const p = job.params;
+  const p: Record<string, unknown> = job.params;
   const known = (JOB_TYPES as readonly string[]).includes(job.type);
   return {
     ...EMPTY_FORM,
     name: job.name,
     description: job.description ?? '',
-    schedule: job.schedule,
+    timing: job.runAt === null ? 'schedule' : 'once',
+    schedule: job.schedule ?? '',
+    runAt: job.runAt === null ? '' : localInput(job.runAt),
     timezone: job.timezone,
     type: job.type,
     tags: job.tags.join(', '),
     isActive: job.isActive,
     overlapPolicy: job.overlapPolicy,
     misfirePolicy: job.misfirePolicy,
+    maxCatchUp: String(job.maxCatchUp),
+    jitterMs: String(job.jitterMs),
     maxAttempts: String(job.maxAttempts),
     retryBackoffMs: String(job.retryBackoffMs),
     timeoutMs: String(job.timeoutMs),
@@ -98,6 +112,30 @@ export function formFromJob(job: Job): FormState {
     }),
     ...(!known && { otherParams: JSON.stringify(p, null, 2) }),
   };
+}
+
+/** An instant as a datetime-local input shows it: the viewer's wall-clock time, to the second. */
+function localInput(iso: string): string {
+  const instant = new Date(iso);
+  return new Date(instant.getTime() - instant.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+}
+
+/** The datetime-local text (the viewer's wall-clock time) as an ISO-8601 instant; a problem when there is none. */
+function instantOf(value: string, problems: FieldProblem[]): string | undefined {
+  const instant = new Date(value);
+  if (value.trim() !== '' && !Number.isNaN(instant.getTime())) return instant.toISOString();
+  problems.push({ field: 'runAt', message: 'give the date and time a one-off job runs at' });
+  return undefined;
+}
+
+/**
+ * When the job runs: a schedule or a runAt, never both. An edit leaves an untouched runAt out: the
+ * input holds whole seconds, so sending it back would move the stored instant.
+ */
+function timingOf(form: FormState, saved: Job | undefined, problems: FieldProblem[]): { schedule?: string; runAt?: string } {
+  if (form.timing === 'schedule') return { schedule: form.schedule.trim() };
+  if (saved?.runAt && form.runAt === localInput(saved.runAt)) return {};
+  return { runAt: instantOf(form.runAt, problems) };
 }
 
 /** "Name: value" or "KEY=value" lines as an object; a line without the separator is a problem. */
@@ -162,14 +200,14 @@ function paramsOf(form: FormState, problems: FieldProblem[]): Record<string, unk
   }
 }
 
-/** The body of POST /jobs or PATCH /jobs/:id, and the problems the browser can already see. */
-export function inputFromForm(form: FormState): { input: JobInput; problems: FieldProblem[] } {
+/** The body of POST /jobs or PATCH /jobs/:id (of the `saved` job), and the problems the browser can already see. */
+export function inputFromForm(form: FormState, saved?: Job): { input: JobInput; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const params = paramsOf(form, problems);
   const input = {
     name: form.name.trim(),
     description: form.description.trim() === '' ? null : form.description,
-    schedule: form.schedule.trim(),
+    ...timingOf(form, saved, problems),
     timezone: form.timezone.trim() || 'UTC',
     type: form.type,
     params,
@@ -177,11 +215,13 @@ export function inputFromForm(form: FormState): { input: JobInput; problems: Fie
     isActive: form.isActive,
     overlapPolicy: form.overlapPolicy,
     misfirePolicy: form.misfirePolicy,
+    maxCatchUp: form.misfirePolicy === 'run_all' ? numberOrText(form.maxCatchUp) : undefined,
+    jitterMs: numberOrText(form.jitterMs),
     maxAttempts: numberOrText(form.maxAttempts),
     retryBackoffMs: numberOrText(form.retryBackoffMs),
     timeoutMs: numberOrText(form.timeoutMs),
   };
   // An emptied number field means "the default" on create and "unchanged" on edit: leave it out.
-  for (const key of ['maxAttempts', 'retryBackoffMs', 'timeoutMs'] as const) if (input[key] === undefined) delete input[key];
+  for (const key of ['maxCatchUp', 'jitterMs', 'maxAttempts', 'retryBackoffMs', 'timeoutMs'] as const) if (input[key] === undefined) delete input[key];
   return { input: input as JobInput, problems };
 }
