@@ -1,8 +1,12 @@
 import { FaultCluster, SECOND, sleep } from '../fault-cluster';
 
 const LISTENER_TIMEOUT_MS = 60 * SECOND;
-/** A job created after the change is due this long after the window, so that it is none of the window's occurrences. */
-const DUE_AFTER_WINDOW_MS = 2 * SECOND;
+/**
+ * A job created after the change is due this long after the window ends or after it is created,
+ * whichever is later: none of the window's occurrences, and never already past when the POST lands
+ * (the listeners may come back after the window has ended on a loaded machine).
+ */
+const DUE_AFTER_MS = 2 * SECOND;
 
 /**
  * Polls the leader (through HAProxy, as the instances reach it) until every scheduling instance's
@@ -30,9 +34,13 @@ export interface LateJob {
   dueAt: Date;
 }
 
-/** Creates, through the API, a `log` job whose one occurrence is just after the window ends (whole second). */
+/**
+ * Creates, through the API, a `log` job whose one occurrence is a whole second just after the window
+ * ends, or just after now if the window is already over; throws unless the API agrees on the instant.
+ */
 export async function createJobAfterChange(cluster: FaultCluster, windowEnd: Date): Promise<LateJob> {
-  const dueAt = new Date(Math.ceil((windowEnd.getTime() + DUE_AFTER_WINDOW_MS) / SECOND) * SECOND);
+  const earliest = Math.max(windowEnd.getTime(), Date.now()) + DUE_AFTER_MS;
+  const dueAt = new Date(Math.ceil(earliest / SECOND) * SECOND);
   const schedule = `${dueAt.getUTCSeconds()} ${dueAt.getUTCMinutes()} ${dueAt.getUTCHours()} ${dueAt.getUTCDate()} ${dueAt.getUTCMonth() + 1} *`;
   const response = await fetch(`${cluster.apiInstances[0].url}/jobs`, {
     method: 'POST',
@@ -40,7 +48,9 @@ export async function createJobAfterChange(cluster: FaultCluster, windowEnd: Dat
     body: JSON.stringify({ name: 'created after the leader change', schedule, type: 'log' }),
   });
   if (response.status !== 201) throw new Error(`creating the job after the change answered ${response.status}: ${await response.text()}`);
-  return { id: ((await response.json()) as { id: number }).id, dueAt };
+  const job = (await response.json()) as { id: number; nextRun: string | null };
+  if (job.nextRun !== dueAt.toISOString()) throw new Error(`the job created after the change is next due at ${job.nextRun}, not ${dueAt.toISOString()}`);
+  return { id: job.id, dueAt };
 }
 
 /** The lag of the job's first succeeded run (start minus occurrence), once it has one; undefined after a minute. */
